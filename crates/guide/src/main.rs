@@ -1,0 +1,148 @@
+//! `guide`: build the book, verify its examples, accept new outputs.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use clap::{Parser, Subcommand};
+use guide::BuildOptions;
+
+#[derive(Parser)]
+#[command(about = "Build 《大模型时代全链路学习指南》 and verify every example it shows")]
+struct Cli {
+    /// The book directory (the one holding book.toml); found from the
+    /// current directory by default.
+    #[arg(long, global = true)]
+    book: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile, run and verify every example, then render the site into
+    /// book/book/.
+    Build {
+        /// Write the site here instead.
+        #[arg(long)]
+        dest: Option<PathBuf>,
+        /// Show failing examples as error boxes instead of failing (drafting only).
+        #[arg(long)]
+        draft: bool,
+        /// Ignore cached outputs: rebuild and rerun every example.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Verify every example the book uses; render nothing.
+    Check {
+        /// Ignore cached outputs: rebuild and rerun every example.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Record the current output of these examples (all if none) as their
+    /// documented output, examples/NAME.stdout.
+    Bless {
+        /// Example names.
+        names: Vec<String>,
+    },
+    /// The KaTeX preprocessor, speaking mdBook's protocol (used by
+    /// book.toml when building with a plain `mdbook`).
+    Katex {
+        /// `supports RENDERER`, as mdBook asks.
+        #[arg(trailing_var_arg = true)]
+        args: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    if let Command::Katex { args } = &cli.command {
+        return katex(args);
+    }
+    let book = match cli.book {
+        Some(b) => b,
+        None => guide::find_book_root()?,
+    };
+    match cli.command {
+        Command::Build { dest, draft, force } => {
+            let opts = BuildOptions {
+                dest,
+                draft,
+                exec: guide::Options {
+                    quiet: false,
+                    force,
+                },
+            };
+            let out = guide::build(&book, &opts)?;
+            eprintln!("site written to {}", out.display());
+        }
+        Command::Check { force } => {
+            let opts = BuildOptions {
+                exec: guide::Options {
+                    quiet: false,
+                    force,
+                },
+                ..BuildOptions::default()
+            };
+            let report = guide::check(&book, &opts)?;
+            report.print();
+            if !report.errors.is_empty() {
+                bail!(
+                    "{} problem(s) with the book's examples (listed above)",
+                    report.errors.len()
+                );
+            }
+        }
+        Command::Bless { names } => {
+            let b = mdbook_exec::bless::bless(&book, &names, guide::Options::default())?;
+            for (what, list) in [("created", &b.created), ("updated", &b.updated)] {
+                for n in list {
+                    eprintln!("{what} examples/{n}.stdout");
+                }
+            }
+            eprintln!(
+                "bless: {} created, {} updated, {} unchanged, {} failed",
+                b.created.len(),
+                b.updated.len(),
+                b.unchanged.len(),
+                b.failed.len()
+            );
+            if !b.failed.is_empty() {
+                for (n, why) in &b.failed {
+                    eprintln!("error: example `{n}` {why}\n");
+                }
+                bail!(
+                    "{} example(s) have no output to record (listed above); nothing was written for them",
+                    b.failed.len()
+                );
+            }
+        }
+        Command::Katex { .. } => unreachable!("handled above"),
+    }
+    Ok(())
+}
+
+fn katex(args: &[String]) -> Result<()> {
+    use mdbook_preprocessor::Preprocessor as _;
+    let pre = mdbook_katex::preprocess::KatexProcessor;
+    match args {
+        [cmd, renderer] if cmd == "supports" => {
+            if pre.supports_renderer(renderer)? {
+                Ok(())
+            } else {
+                bail!("the katex preprocessor does not support the {renderer} renderer")
+            }
+        }
+        [] => mdbook_exec::handle_preprocessing(&pre),
+        _ => bail!("usage: guide katex [supports RENDERER]"),
+    }
+}

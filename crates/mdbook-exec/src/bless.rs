@@ -1,0 +1,98 @@
+//! Accepting new output: rewriting `.stdout` files.
+//!
+//! Only the named examples' files are written (all examples' when no name
+//! is given), each atomically (temporary file + rename), and only when the
+//! content changes. Nothing is written when the `CI` environment variable is
+//! set: CI checks, people bless.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use anyhow::{Result, bail};
+
+use crate::cache::write_atomic;
+use crate::config::Config;
+use crate::project::Project;
+use crate::session::{self, Options};
+use crate::verify::normalize;
+
+/// What happened to each example.
+#[derive(Debug, Default)]
+pub struct Blessed {
+    /// `.stdout` files created.
+    pub created: Vec<String>,
+    /// `.stdout` files rewritten with new content.
+    pub updated: Vec<String>,
+    /// Already matching, left untouched.
+    pub unchanged: Vec<String>,
+    /// Examples with no output to record, and why.
+    pub failed: Vec<(String, String)>,
+}
+
+/// Runs the examples named (all if `names` is empty) and records their
+/// output as documented output.
+pub fn bless(book_root: &Path, names: &[String], opts: Options) -> Result<Blessed> {
+    if std::env::var_os("CI").is_some() {
+        bail!(
+            "the CI environment variable is set: bless never writes in CI. Run it locally and \
+             commit the .stdout files it writes"
+        );
+    }
+    let config = Config::from_book_toml(book_root)?;
+    let project = Project::discover(&book_root.join(&config.workspace))?;
+    let selected: BTreeSet<String> = if names.is_empty() {
+        project.examples.keys().cloned().collect()
+    } else {
+        let mut unknown = Vec::new();
+        for n in names {
+            if !project.examples.contains_key(n) {
+                let hint =
+                    crate::directive::closest(n, project.examples.keys().map(String::as_str))
+                        .map(|c| format!(" (did you mean `{c}`?)"))
+                        .unwrap_or_default();
+                unknown.push(format!("`{n}`{hint}"));
+            }
+        }
+        if !unknown.is_empty() {
+            bail!(
+                "no such example: {}; examples are the files examples/NAME.rs. Nothing was written.",
+                unknown.join(", ")
+            );
+        }
+        names.iter().cloned().collect()
+    };
+    let results = session::outputs(&project, &config, &selected, opts);
+    for n in &results.notes {
+        eprintln!("note: {n}");
+    }
+    let mut out = Blessed::default();
+    for name in &selected {
+        let example = &project.examples[name];
+        let outcome = results.outcomes.get(name);
+        let output = match outcome.map(|o| &o.output) {
+            Some(Ok(text)) => normalize(text),
+            Some(Err(why)) => {
+                out.failed.push((name.clone(), why.clone()));
+                continue;
+            }
+            None => {
+                out.failed.push((name.clone(), "was not run".to_owned()));
+                continue;
+            }
+        };
+        match example.read_stdout()? {
+            Some(old) if normalize(&old) == output && old == output => {
+                out.unchanged.push(name.clone())
+            }
+            old => {
+                write_atomic(&example.stdout, output.as_bytes())?;
+                if old.is_some() {
+                    out.updated.push(name.clone());
+                } else {
+                    out.created.push(name.clone());
+                }
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,239 @@
+//! The output cache: what each program printed, keyed by what determines it.
+//!
+//! Layout under the cache directory (default `target/mdbook-exec/`):
+//! `src/<source key>.json` and `bin/<binary key>.json`, the same entry under
+//! both keys (see `fingerprint.rs`). Only successful runs are stored; the
+//! output is the program's actual output, which is compared with the
+//! documented `.stdout` on every build, so blessing needs no rerun.
+//!
+//! Invariants:
+//! - an entry is written to a temporary file and renamed into place, so a
+//!   reader (another build running at the same time) sees a whole entry or
+//!   none, and a build killed mid-write leaves at worst a stray temp file;
+//! - an entry carries a checksum of its content; a corrupt or truncated one
+//!   is reported as a miss and recomputed, never trusted.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use serde::{Deserialize, Serialize};
+
+/// One cached run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The example.
+    pub name: String,
+    /// The executable's key.
+    pub binary_key: String,
+    /// How many identical runs produced `output`.
+    pub runs: u32,
+    /// The program's output, normalised.
+    pub output: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    format: u32,
+    checksum: String,
+    entry: Entry,
+}
+
+const FORMAT: u32 = 1;
+
+/// Which index an entry is looked up in.
+#[derive(Debug, Clone, Copy)]
+pub enum Index {
+    /// By source key (no cargo needed).
+    Source,
+    /// By binary key (after building).
+    Binary,
+}
+
+/// A directory of cache entries.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+}
+
+/// The result of a lookup.
+#[derive(Debug)]
+pub enum Lookup {
+    /// A valid entry.
+    Hit(Entry),
+    /// Nothing stored.
+    Miss,
+    /// Something was stored but failed its checks; it will be replaced.
+    Corrupt(String),
+}
+
+impl Cache {
+    /// A cache rooted at `dir` (created on first write).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Cache { dir: dir.into() }
+    }
+
+    /// The cache directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, index: Index, key: &str) -> PathBuf {
+        let sub = match index {
+            Index::Source => "src",
+            Index::Binary => "bin",
+        };
+        self.dir.join(sub).join(format!("{key}.json"))
+    }
+
+    /// Looks `key` up for example `name`.
+    pub fn get(&self, index: Index, key: &str, name: &str) -> Lookup {
+        let path = self.path(index, key);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
+            Err(e) => return Lookup::Corrupt(format!("{}: {e}", path.display())),
+        };
+        let stored: Stored = match serde_json::from_slice(&bytes) {
+            Ok(s) => s,
+            Err(e) => return Lookup::Corrupt(format!("{}: {e}", path.display())),
+        };
+        if stored.format != FORMAT {
+            return Lookup::Miss;
+        }
+        if stored.checksum != checksum(&stored.entry) {
+            return Lookup::Corrupt(format!("{}: checksum mismatch", path.display()));
+        }
+        if stored.entry.name != name {
+            return Lookup::Corrupt(format!(
+                "{}: entry is for `{}`, not `{name}`",
+                path.display(),
+                stored.entry.name
+            ));
+        }
+        Lookup::Hit(stored.entry)
+    }
+
+    /// Stores `entry` under `key` atomically.
+    pub fn put(&self, index: Index, key: &str, entry: &Entry) -> Result<()> {
+        let path = self.path(index, key);
+        let stored = Stored {
+            format: FORMAT,
+            checksum: checksum(entry),
+            entry: entry.clone(),
+        };
+        let json = serde_json::to_vec(&stored)?;
+        write_atomic(&path, &json)
+    }
+}
+
+fn checksum(entry: &Entry) -> String {
+    let mut h = blake3::Hasher::new();
+    for part in [
+        entry.name.as_bytes(),
+        entry.binary_key.as_bytes(),
+        entry.output.as_bytes(),
+    ] {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    h.update(&entry.runs.to_le_bytes());
+    h.finalize().to_hex().to_string()
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory,
+/// synced, then renamed over `path`: readers see the old or the new content,
+/// never a mixture, even if this process is killed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().context("path has no parent directory")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let file_name = path
+        .file_name()
+        .context("path has no file name")?
+        .to_string_lossy();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("renaming into {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry() -> Entry {
+        Entry {
+            name: "e".into(),
+            binary_key: "b".into(),
+            runs: 2,
+            output: "42\n".into(),
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let t = tempfile::tempdir().unwrap();
+        let c = Cache::new(t.path());
+        assert!(matches!(c.get(Index::Source, "k", "e"), Lookup::Miss));
+        c.put(Index::Source, "k", &entry()).unwrap();
+        match c.get(Index::Source, "k", "e") {
+            Lookup::Hit(e) => assert_eq!(e, entry()),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(c.get(Index::Binary, "k", "e"), Lookup::Miss));
+    }
+
+    #[test]
+    fn truncated_entry_is_corrupt() {
+        let t = tempfile::tempdir().unwrap();
+        let c = Cache::new(t.path());
+        c.put(Index::Source, "k", &entry()).unwrap();
+        let p = t.path().join("src/k.json");
+        let bytes = std::fs::read(&p).unwrap();
+        std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+        assert!(matches!(c.get(Index::Source, "k", "e"), Lookup::Corrupt(_)));
+    }
+
+    #[test]
+    fn tampered_output_fails_checksum() {
+        let t = tempfile::tempdir().unwrap();
+        let c = Cache::new(t.path());
+        c.put(Index::Source, "k", &entry()).unwrap();
+        let p = t.path().join("src/k.json");
+        let text = std::fs::read_to_string(&p).unwrap().replace("42", "43");
+        std::fs::write(&p, text).unwrap();
+        match c.get(Index::Source, "k", "e") {
+            Lookup::Corrupt(why) => assert!(why.contains("checksum"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn entry_for_another_example_is_not_trusted() {
+        let t = tempfile::tempdir().unwrap();
+        let c = Cache::new(t.path());
+        c.put(Index::Source, "k", &entry()).unwrap();
+        assert!(matches!(
+            c.get(Index::Source, "k", "other"),
+            Lookup::Corrupt(_)
+        ));
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_file() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("a/b.txt");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let leftovers: Vec<_> = std::fs::read_dir(t.path().join("a")).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temp files left behind");
+    }
+}

@@ -1,0 +1,540 @@
+//! Finding and parsing directives in chapter text.
+//!
+//! A directive looks like mdBook's own `{{#include …}}`: `{{#example NAME}}`,
+//! `{{#example NAME:ANCHOR}}`, `{{#value NAME:KEY}}` and so on. They are found
+//! in chapter *text* only: pulldown-cmark's offset iterator tells which byte
+//! ranges are code spans, code blocks or HTML comments, and a `{{#` inside one
+//! of those is left alone. `\{{#…}}` is mdBook's escape: it is skipped here
+//! and the `links` preprocessor, which runs after us, removes the backslash.
+//!
+//! To add a directive: add a variant to [`Kind`], parse it in
+//! [`parse_body`], give it a test below, then render it in `splice.rs`.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+/// One directive found in a chapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    /// Byte range of `{{#…}}` in the chapter source.
+    pub range: Range<usize>,
+    /// 1-based line of the directive.
+    pub line: usize,
+    /// What the directive asks for.
+    pub kind: Kind,
+    /// For block directives: the text before the directive on its line (list
+    /// indentation, block-quote markers), which every inserted line repeats.
+    pub prefix: String,
+}
+
+/// The directives this preprocessor understands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// `{{#example NAME[:ANCHOR]}}`: source (or one region of it) and output.
+    Example {
+        /// Example name.
+        name: String,
+        /// Anchor whose region is shown instead of the whole source.
+        anchor: Option<String>,
+    },
+    /// `{{#source NAME[:ANCHOR]}}`: source only.
+    Source {
+        /// Example name.
+        name: String,
+        /// Anchor whose region is shown.
+        anchor: Option<String>,
+    },
+    /// `{{#output NAME}}`: verified output only.
+    Output {
+        /// Example name.
+        name: String,
+    },
+    /// `{{#output-md NAME}}`: verified output spliced as Markdown.
+    OutputMd {
+        /// Example name.
+        name: String,
+    },
+    /// `{{#figure NAME[:KEY] caption}}`: an SVG figure from the output.
+    Figure {
+        /// Example name.
+        name: String,
+        /// Which figure of the output; optional when there is only one.
+        key: Option<String>,
+        /// Caption and alt text.
+        caption: String,
+    },
+    /// `{{#solution NAME}}`: an example folded away as an exercise answer.
+    Solution {
+        /// Example name.
+        name: String,
+    },
+    /// `{{#value NAME:KEY}}`: inline text from a `KEY = value` output line.
+    Value {
+        /// Example name.
+        name: String,
+        /// Key of the line.
+        key: String,
+    },
+    /// `{{#render TEMPLATE DATA}}`: a Tera template applied to a TOML file.
+    Render {
+        /// Template path, relative to the book root.
+        template: String,
+        /// Data path, relative to the book root.
+        data: String,
+    },
+    /// `{{#example-index}}`: the table of every example.
+    ExampleIndex,
+    /// `{{#errata-index}}`: the table of every 勘误 note.
+    ErrataIndex,
+    /// Text that starts like a directive but is not a valid one. It is
+    /// reported by [`find`] and replaced by an inline error marker, so that
+    /// no raw directive reaches a page even in drafting mode.
+    Invalid(String),
+}
+
+impl Kind {
+    /// The example this directive needs the output of, if any.
+    pub fn example(&self) -> Option<&str> {
+        match self {
+            Kind::Example { name, .. }
+            | Kind::Source { name, .. }
+            | Kind::Output { name }
+            | Kind::OutputMd { name }
+            | Kind::Figure { name, .. }
+            | Kind::Solution { name }
+            | Kind::Value { name, .. } => Some(name),
+            Kind::Render { .. } | Kind::ExampleIndex | Kind::ErrataIndex | Kind::Invalid(_) => None,
+        }
+    }
+
+    /// Whether the directive must stand alone on its line.
+    pub fn is_block(&self) -> bool {
+        !matches!(self, Kind::Value { .. } | Kind::Invalid(_))
+    }
+
+    /// Whether the page shows the program's output (a directive that shows
+    /// only source does not need the program to run).
+    pub fn needs_output(&self) -> bool {
+        !matches!(
+            self,
+            Kind::Source { .. }
+                | Kind::Render { .. }
+                | Kind::ExampleIndex
+                | Kind::ErrataIndex
+                | Kind::Invalid(_)
+        )
+    }
+}
+
+/// A problem with one directive, located in its chapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong and what to write instead.
+    pub message: String,
+}
+
+/// Directive names that belong to mdBook's `links` preprocessor; they are
+/// left for it to expand.
+const MDBOOK_DIRECTIVES: &[&str] = &[
+    "include",
+    "rustdoc_include",
+    "playground",
+    "playpen",
+    "title",
+];
+
+/// Names this crate expands, for "did you mean" hints.
+const OUR_DIRECTIVES: &[&str] = &[
+    "example",
+    "source",
+    "output",
+    "output-md",
+    "figure",
+    "solution",
+    "value",
+    "render",
+    "example-index",
+    "errata-index",
+];
+
+/// Finds every directive in `src`, in order, with the problems found on the
+/// way. Directives inside code spans, code blocks and HTML comments, and
+/// escaped ones (`\{{#…}}`), are not returned.
+pub fn find(src: &str) -> (Vec<Directive>, Vec<ParseError>) {
+    let skip = skipped_ranges(src);
+    let lines = LineIndex::new(src);
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = src[from..].find("{{#").map(|p| p + from) {
+        from = pos + 3;
+        if src[..pos].ends_with('\\') || in_ranges(&skip, pos) {
+            continue;
+        }
+        let line = lines.line_of(pos);
+        let line_end = src[pos..].find('\n').map_or(src.len(), |e| pos + e);
+        let mut invalid = |range: Range<usize>, message: String| {
+            found.push(Directive {
+                range,
+                line,
+                kind: Kind::Invalid(message.clone()),
+                prefix: String::new(),
+            });
+            errors.push(ParseError { line, message });
+        };
+        let Some(close) = src[pos..line_end].find("}}").map(|c| pos + c) else {
+            let text = src[pos..line_end].trim_end();
+            invalid(
+                pos..pos + text.len(),
+                format!(
+                    "unterminated directive `{text}`: a directive ends with `}}}}` on the same line"
+                ),
+            );
+            continue;
+        };
+        let end = close + 2;
+        from = end;
+        let body = &src[pos + 3..close];
+        let kind = match parse_body(body) {
+            Ok(Some(kind)) => kind,
+            Ok(None) => continue, // mdBook's own directive
+            Err(message) => {
+                invalid(pos..end, message);
+                continue;
+            }
+        };
+        let line_start = src[..pos].rfind('\n').map_or(0, |s| s + 1);
+        let before = &src[line_start..pos];
+        let after = &src[end..line_end];
+        let prefix = if kind.is_block() {
+            if !is_container_prefix(before) || !after.trim().is_empty() {
+                invalid(
+                    pos..end,
+                    format!(
+                        "`{{{{#{}}}}}` must stand alone on its line (it expands to a block); \
+                         move the surrounding text to its own paragraph",
+                        body.trim()
+                    ),
+                );
+                continue;
+            }
+            before.to_owned()
+        } else {
+            String::new()
+        };
+        found.push(Directive {
+            range: pos..end,
+            line,
+            kind,
+            prefix,
+        });
+    }
+    (found, errors)
+}
+
+/// Parses the text between `{{#` and `}}`. `Ok(None)` means "not ours".
+pub fn parse_body(body: &str) -> Result<Option<Kind>, String> {
+    let body = body.trim();
+    let (name, args) = match body.find(char::is_whitespace) {
+        Some(i) => (&body[..i], body[i..].trim()),
+        None => (body, ""),
+    };
+    if MDBOOK_DIRECTIVES.contains(&name) {
+        return Ok(None);
+    }
+    let shown = format!("{{{{#{body}}}}}");
+    let one_arg = |what: &str| -> Result<&str, String> {
+        if args.is_empty() {
+            Err(format!(
+                "`{shown}` needs {what}, e.g. `{{{{#{name} attention_softmax}}}}`"
+            ))
+        } else if args.split_whitespace().count() > 1 {
+            Err(format!(
+                "`{shown}` takes one argument ({what}), found `{args}`"
+            ))
+        } else {
+            Ok(args)
+        }
+    };
+    let no_args = || -> Result<(), String> {
+        if args.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("`{shown}` takes no arguments"))
+        }
+    };
+    let kind = match name {
+        "example" | "source" => {
+            let (example, anchor) = split_colon(one_arg("an example name")?);
+            let name_ok = example_name(example, &shown)?;
+            let anchor = anchor
+                .map(|a| identifier(a, "anchor", &shown))
+                .transpose()?;
+            if name == "example" {
+                Kind::Example {
+                    name: name_ok,
+                    anchor,
+                }
+            } else {
+                Kind::Source {
+                    name: name_ok,
+                    anchor,
+                }
+            }
+        }
+        "output" | "output-md" | "solution" => {
+            let arg = one_arg("an example name")?;
+            if arg.contains(':') {
+                return Err(format!(
+                    "`{shown}` shows a whole program's output: it takes no `:ANCHOR`"
+                ));
+            }
+            let example = example_name(arg, &shown)?;
+            match name {
+                "output" => Kind::Output { name: example },
+                "output-md" => Kind::OutputMd { name: example },
+                _ => Kind::Solution { name: example },
+            }
+        }
+        "value" => {
+            let (example, key) = split_colon(one_arg("NAME:KEY")?);
+            let Some(key) = key else {
+                return Err(format!(
+                    "`{shown}` needs a key: `{{{{#value NAME:KEY}}}}` quotes the line `KEY = …` \
+                     of NAME's output"
+                ));
+            };
+            Kind::Value {
+                name: example_name(example, &shown)?,
+                key: identifier(key, "key", &shown)?,
+            }
+        }
+        "figure" => {
+            let (target, caption) = match args.find(char::is_whitespace) {
+                Some(i) => (&args[..i], args[i..].trim()),
+                None => (args, ""),
+            };
+            if target.is_empty() {
+                return Err(format!(
+                    "`{shown}` needs an example name and a caption, e.g. \
+                     `{{{{#figure lr_schedule 余弦退火的学习率曲线}}}}`"
+                ));
+            }
+            if caption.is_empty() {
+                return Err(format!(
+                    "`{shown}` needs a caption after the example name (it is also the image's alt text)"
+                ));
+            }
+            let (example, key) = split_colon(target);
+            Kind::Figure {
+                name: example_name(example, &shown)?,
+                key: key
+                    .map(|k| identifier(k, "figure key", &shown))
+                    .transpose()?,
+                caption: caption.to_owned(),
+            }
+        }
+        "render" => {
+            let parts: Vec<&str> = args.split_whitespace().collect();
+            let [template, data] = parts[..] else {
+                return Err(format!(
+                    "`{shown}` takes a template and a data file, relative to the book root, e.g. \
+                     `{{{{#render templates/glossary.md.tera data/glossary.toml}}}}`"
+                ));
+            };
+            Kind::Render {
+                template: template.to_owned(),
+                data: data.to_owned(),
+            }
+        }
+        "example-index" => {
+            no_args()?;
+            Kind::ExampleIndex
+        }
+        "errata-index" => {
+            no_args()?;
+            Kind::ErrataIndex
+        }
+        _ => {
+            let hint = closest(name, OUR_DIRECTIVES.iter().copied())
+                .map(|n| format!(" (did you mean `{{{{#{n}}}}}`?)"))
+                .unwrap_or_default();
+            return Err(format!(
+                "unknown directive `{shown}`{hint}; known: {}",
+                OUR_DIRECTIVES
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    };
+    Ok(Some(kind))
+}
+
+fn split_colon(arg: &str) -> (&str, Option<&str>) {
+    match arg.split_once(':') {
+        Some((a, b)) => (a, Some(b)),
+        None => (arg, None),
+    }
+}
+
+fn example_name(name: &str, shown: &str) -> Result<String, String> {
+    if name.is_empty() {
+        return Err(format!("`{shown}` names no example"));
+    }
+    if name.contains('/') || name.contains('\\') || name.contains("..") || name.ends_with(".rs") {
+        let stem = name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(name)
+            .trim_end_matches(".rs");
+        return Err(format!(
+            "`{shown}` names a path, but directives name an example under `examples/` by its \
+             name only (paths outside `examples/` are never read): write `{stem}` for \
+             `examples/{stem}.rs`"
+        ));
+    }
+    identifier(name, "example name", shown)
+}
+
+fn identifier(s: &str, what: &str, shown: &str) -> Result<String, String> {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        Ok(s.to_owned())
+    } else {
+        Err(format!(
+            "`{shown}`: {what} `{s}` must be non-empty and use only ASCII letters, digits, `_`, `-` and `.`"
+        ))
+    }
+}
+
+/// Whether `before` (text from the line start to a directive) is only
+/// indentation, block-quote markers and list markers.
+fn is_container_prefix(before: &str) -> bool {
+    let mut rest = before;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', '>']);
+        if rest.is_empty() {
+            return true;
+        }
+        // A list marker: `-`, `*`, `+`, or digits and `.`/`)`, then a space.
+        let marker_len = if rest.starts_with(['-', '*', '+']) {
+            1
+        } else {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && rest[digits..].starts_with(['.', ')']) {
+                digits + 1
+            } else {
+                return false;
+            }
+        };
+        if !rest[marker_len..].starts_with([' ', '\t']) {
+            return false;
+        }
+        rest = &rest[marker_len..];
+    }
+}
+
+/// The prefix for lines after the first: list markers become spaces of the
+/// same width so that continuation lines stay inside the list item.
+pub fn continuation_prefix(prefix: &str) -> String {
+    prefix
+        .chars()
+        .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
+        .collect()
+}
+
+/// Byte ranges where `{{#` is not a directive: code spans, code blocks and
+/// HTML comments.
+fn skipped_ranges(src: &str) -> Vec<Range<usize>> {
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST;
+    let mut ranges = Vec::new();
+    for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => ranges.push(range),
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_)
+                if src[range.clone()].trim_start().starts_with("<!--") =>
+            {
+                ranges.push(range);
+            }
+            _ => {}
+        }
+    }
+    ranges
+}
+
+fn in_ranges(ranges: &[Range<usize>], pos: usize) -> bool {
+    ranges.iter().any(|r| r.contains(&pos))
+}
+
+/// Maps byte offsets to 1-based line numbers.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `src`.
+    pub fn new(src: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough
+/// to be a plausible typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|&(d, c)| d <= (c.len().max(word.len()) / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Edit distance counting a swap of two neighbours as one edit (optimal
+/// string alignment), since `dmeo` for `demo` is the commonest typo.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,229 @@
+use super::*;
+
+fn kinds(src: &str) -> Vec<Kind> {
+    let (found, errors) = find(src);
+    assert!(errors.is_empty(), "{errors:?}");
+    found.into_iter().map(|d| d.kind).collect()
+}
+
+#[test]
+fn invalid_directives_are_kept_for_replacement() {
+    let (found, errors) = find("a {{#exmaple x}} b\n{{#output y\n");
+    assert_eq!(errors.len(), 2);
+    assert!(matches!(found[0].kind, Kind::Invalid(_)));
+    assert!(matches!(found[1].kind, Kind::Invalid(_)));
+    assert_eq!(found[1].range, 19..30, "up to the end of the line");
+}
+
+fn errors(src: &str) -> Vec<String> {
+    find(src)
+        .1
+        .into_iter()
+        .map(|e| format!("{}: {}", e.line, e.message))
+        .collect()
+}
+
+#[test]
+fn every_form_parses() {
+    let src = "\
+{{#example a}}
+
+{{#example a:body}}
+
+{{#source b_c:x-y}}
+
+{{#output a}}
+
+{{#output-md table}}
+
+{{#figure lr:curve 余弦退火 曲线}}
+
+{{#solution ex_1}}
+
+值是 {{#value opt_gd:x_final}}。
+
+{{#render templates/g.md.tera data/g.toml}}
+
+{{#example-index}}
+
+{{#errata-index}}
+";
+    assert_eq!(
+        kinds(src),
+        [
+            Kind::Example {
+                name: "a".into(),
+                anchor: None
+            },
+            Kind::Example {
+                name: "a".into(),
+                anchor: Some("body".into())
+            },
+            Kind::Source {
+                name: "b_c".into(),
+                anchor: Some("x-y".into())
+            },
+            Kind::Output { name: "a".into() },
+            Kind::OutputMd {
+                name: "table".into()
+            },
+            Kind::Figure {
+                name: "lr".into(),
+                key: Some("curve".into()),
+                caption: "余弦退火 曲线".into()
+            },
+            Kind::Solution {
+                name: "ex_1".into()
+            },
+            Kind::Value {
+                name: "opt_gd".into(),
+                key: "x_final".into()
+            },
+            Kind::Render {
+                template: "templates/g.md.tera".into(),
+                data: "data/g.toml".into()
+            },
+            Kind::ExampleIndex,
+            Kind::ErrataIndex,
+        ]
+    );
+}
+
+#[test]
+fn code_blocks_and_spans_are_untouched() {
+    let src = "\
+Use `{{#example a}}` to show a.
+
+```markdown
+{{#example b}}
+```
+
+    {{#example indented_code}}
+
+~~~
+{{#value c:d}}
+~~~
+
+<!-- {{#example commented}} -->
+
+{{#example real}}
+";
+    assert_eq!(
+        kinds(src),
+        [Kind::Example {
+            name: "real".into(),
+            anchor: None
+        }]
+    );
+}
+
+#[test]
+fn escaped_directives_are_left_for_links() {
+    assert!(kinds("Write \\{{#example a}} to include a.\n").is_empty());
+}
+
+#[test]
+fn mdbook_directives_are_not_ours() {
+    assert!(
+        kinds("{{#include foo.rs:2:5}}\n\n{{#rustdoc_include x.rs}}\n\n{{#title T}}\n").is_empty()
+    );
+}
+
+#[test]
+fn positions_and_lines() {
+    let src = "# T\n\nText\n\n{{#example a}}\n";
+    let (found, _) = find(src);
+    assert_eq!(found[0].line, 5);
+    assert_eq!(&src[found[0].range.clone()], "{{#example a}}");
+}
+
+#[test]
+fn prefixes_in_lists_and_quotes() {
+    let src = "- item\n\n  {{#example a}}\n\n> {{#output b}}\n\n1. {{#source c}}\n";
+    let (found, errors) = find(src);
+    assert!(errors.is_empty(), "{errors:?}");
+    let prefixes: Vec<&str> = found.iter().map(|d| d.prefix.as_str()).collect();
+    assert_eq!(prefixes, ["  ", "> ", "1. "]);
+    assert_eq!(continuation_prefix("1. "), "   ");
+    assert_eq!(continuation_prefix("> - "), ">   ");
+}
+
+#[test]
+fn malformed_directives_are_errors_with_lines() {
+    let e = errors("ok\n{{#example a\n");
+    assert_eq!(e.len(), 1);
+    assert!(e[0].starts_with("2: unterminated directive"), "{e:?}");
+
+    let e = errors("{{#exmaple a}}\n");
+    assert!(e[0].contains("did you mean `{{#example}}`"), "{e:?}");
+
+    let e = errors("{{#example}}\n");
+    assert!(e[0].contains("needs an example name"), "{e:?}");
+
+    let e = errors("{{#example a b}}\n");
+    assert!(e[0].contains("takes one argument"), "{e:?}");
+
+    let e = errors("{{#value a}}\n");
+    assert!(e[0].contains("needs a key"), "{e:?}");
+
+    let e = errors("{{#output a:x}}\n");
+    assert!(e[0].contains("no `:ANCHOR`"), "{e:?}");
+
+    let e = errors("{{#figure a}}\n");
+    assert!(e[0].contains("needs a caption"), "{e:?}");
+
+    let e = errors("{{#example-index now}}\n");
+    assert!(e[0].contains("takes no arguments"), "{e:?}");
+}
+
+#[test]
+fn paths_are_refused() {
+    for bad in [
+        "../secret",
+        "/etc/passwd",
+        "examples/a.rs",
+        "a.rs",
+        "sub/dir",
+    ] {
+        let e = errors(&format!("{{{{#example {bad}}}}}\n"));
+        assert_eq!(e.len(), 1, "{bad}");
+        assert!(
+            e[0].contains("paths outside `examples/` are never read"),
+            "{bad}: {e:?}"
+        );
+    }
+    let e = errors("{{#example ../../etc/passwd}}\n");
+    assert!(e[0].contains("write `passwd`"), "{e:?}");
+}
+
+#[test]
+fn block_directives_must_stand_alone() {
+    let e = errors("See {{#example a}} here.\n");
+    assert!(e[0].contains("must stand alone"), "{e:?}");
+    // Inline values may sit anywhere in text.
+    assert_eq!(kinds("x = {{#value a:k}}, y\n").len(), 1);
+}
+
+#[test]
+fn value_inside_a_table_cell_and_maths() {
+    let src = "| a | b |\n| - | - |\n| {{#value e:k}} | 2 |\n\n$x = {{#value e:k}}$\n";
+    assert_eq!(kinds(src).len(), 2);
+}
+
+#[test]
+fn line_index() {
+    let idx = LineIndex::new("a\nbc\n\nd");
+    assert_eq!(idx.line_of(0), 1);
+    assert_eq!(idx.line_of(2), 2);
+    assert_eq!(idx.line_of(5), 3);
+    assert_eq!(idx.line_of(6), 4);
+}
+
+#[test]
+fn suggestions() {
+    assert_eq!(
+        closest("attention_sofmax", ["attention_softmax", "opt_gd"]),
+        Some("attention_softmax")
+    );
+    assert_eq!(closest("zzz", ["attention_softmax"]), None);
+}

@@ -1,0 +1,344 @@
+//! Generated appendices: `{{#example-index}}` and `{{#errata-index}}`.
+//!
+//! Both are built from the whole book, so they cannot go stale: the example
+//! index lists every example with the chapters that use it, and the errata
+//! index lists every 勘误 note (a `> [!CAUTION]` block whose first bold text
+//! starts with 勘误).
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+use pulldown_cmark::{BlockQuoteKind, Event, Options, Parser, Tag, TagEnd};
+
+/// A chapter, as the indexes refer to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChapterRef {
+    /// Its title.
+    pub name: String,
+    /// Its path relative to `src/`, as links use it (`README.md` already
+    /// mapped to `index.md`).
+    pub path: PathBuf,
+}
+
+/// One row of the example index.
+#[derive(Debug, Clone)]
+pub struct ExampleRow {
+    /// Example name.
+    pub name: String,
+    /// First `//!` line.
+    pub summary: Option<String>,
+    /// Chapters using it, in book order, without repeats.
+    pub used_by: Vec<ChapterRef>,
+}
+
+/// One 勘误 note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erratum {
+    /// Where it is.
+    pub chapter: ChapterRef,
+    /// The HTML id of the heading above it, if any.
+    pub anchor: Option<String>,
+    /// Its title: the bold text, without the 勘误 prefix.
+    pub title: String,
+    /// The rest of its first paragraph, as plain text.
+    pub body: String,
+}
+
+/// A link from the page at `from` to the page at `to` (both relative to
+/// `src/`), e.g. `../part1/math.md`.
+pub fn relative_link(from: &Path, to: &Path) -> String {
+    let from_dir: Vec<Component<'_>> = from
+        .parent()
+        .map(|p| p.components().collect())
+        .unwrap_or_default();
+    let to_parts: Vec<Component<'_>> = to.components().collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from_dir.len() - common];
+    parts.extend(
+        to_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+fn md_cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\n', " ")
+}
+
+fn link_target(path: &Path) -> String {
+    // Percent-encode what a Markdown link destination cannot hold.
+    path.to_string_lossy()
+        .replace(' ', "%20")
+        .replace('(', "%28")
+        .replace(')', "%29")
+}
+
+/// The example index as a Markdown table, links relative to `from`.
+pub fn example_index(rows: &[ExampleRow], from: &Path) -> String {
+    let mut out = String::from("| 示例 | 说明 | 使用它的章节 |\n| :--- | :--- | :--- |\n");
+    for row in rows {
+        let chapters: Vec<String> = row
+            .used_by
+            .iter()
+            .map(|c| {
+                format!(
+                    "[{}]({})",
+                    md_cell(&c.name).replace('[', "\\[").replace(']', "\\]"),
+                    link_target(Path::new(&relative_link(from, &c.path)))
+                )
+            })
+            .collect();
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            row.name,
+            row.summary
+                .as_deref()
+                .map(md_cell)
+                .unwrap_or_else(|| "—".to_owned()),
+            if chapters.is_empty() {
+                "—".to_owned()
+            } else {
+                chapters.join("、")
+            }
+        ));
+    }
+    out.push_str(&format!("\n共 {} 个示例。\n", rows.len()));
+    out
+}
+
+/// The errata index as a Markdown table, links relative to `from`.
+pub fn errata_index(errata: &[Erratum], from: &Path) -> String {
+    let mut out = String::from("| 位置 | 勘误 | 说明 |\n| :--- | :--- | :--- |\n");
+    for e in errata {
+        let mut target = link_target(Path::new(&relative_link(from, &e.chapter.path)));
+        if let Some(a) = &e.anchor {
+            target.push('#');
+            target.push_str(&a.replace(' ', "%20"));
+        }
+        out.push_str(&format!(
+            "| [{}]({}) | {} | {} |\n",
+            md_cell(&e.chapter.name)
+                .replace('[', "\\[")
+                .replace(']', "\\]"),
+            target,
+            md_cell(&e.title),
+            md_cell(&e.body)
+        ));
+    }
+    out.push_str(&format!("\n共 {} 处勘误。\n", errata.len()));
+    out
+}
+
+/// mdBook's heading id: lowercase, alphanumerics, `_` and `-` kept,
+/// whitespace to `-`, everything else dropped (mdbook-html's
+/// `id_from_content`, which is not public).
+pub fn heading_id(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c)
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// Finds the 勘误 notes of one chapter.
+pub fn find_errata(src: &str, chapter: &ChapterRef) -> Vec<Erratum> {
+    let opts = Options::ENABLE_GFM | Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut out = Vec::new();
+    let mut used_ids = HashSet::new();
+    let mut current_heading: Option<String> = None;
+    let mut heading: Option<(String, Option<String>)> = None; // (text, explicit id)
+    let mut note: Option<NoteState> = None;
+    for event in Parser::new_ext(src, opts) {
+        match event {
+            Event::Start(Tag::Heading { id, .. }) => {
+                heading = Some((String::new(), id.map(|i| i.to_string())));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((text, explicit)) = heading.take() {
+                    let id = explicit.unwrap_or_else(|| heading_id(&text));
+                    let id = unique(&id, &mut used_ids);
+                    current_heading = Some(id);
+                }
+            }
+            Event::Start(Tag::BlockQuote(kind)) => {
+                if let Some(n) = &mut note {
+                    n.depth += 1;
+                } else if kind == Some(BlockQuoteKind::Caution) {
+                    note = Some(NoteState::default());
+                }
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                if let Some(n) = &mut note {
+                    if n.depth > 0 {
+                        n.depth -= 1;
+                    } else {
+                        let n = note.take().expect("checked");
+                        if let Some(e) = n.finish(chapter, current_heading.clone()) {
+                            out.push(e);
+                        }
+                    }
+                }
+            }
+            Event::Start(Tag::Strong) => {
+                if let Some(n) = &mut note
+                    && !n.para_done
+                    && n.strong.is_none()
+                {
+                    n.in_strong = true;
+                    n.strong = Some(String::new());
+                }
+            }
+            Event::End(TagEnd::Strong) => {
+                if let Some(n) = &mut note {
+                    n.in_strong = false;
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(n) = &mut note {
+                    n.para_done = true;
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((text, _)) = &mut heading {
+                    text.push_str(&t);
+                }
+                if let Some(n) = &mut note
+                    && !n.para_done
+                {
+                    if n.in_strong {
+                        n.strong.get_or_insert_with(String::new).push_str(&t);
+                    } else {
+                        n.body.push_str(&t);
+                    }
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(n) = &mut note
+                    && !n.para_done
+                    && !n.in_strong
+                {
+                    n.body.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct NoteState {
+    depth: usize,
+    strong: Option<String>,
+    in_strong: bool,
+    body: String,
+    para_done: bool,
+}
+
+impl NoteState {
+    fn finish(self, chapter: &ChapterRef, anchor: Option<String>) -> Option<Erratum> {
+        let strong = self.strong?;
+        let title = strong.trim().strip_prefix("勘误")?;
+        let title = title.trim_start_matches([':', ':', ' ', '　']).trim();
+        Some(Erratum {
+            chapter: chapter.clone(),
+            anchor,
+            title: title.trim_end_matches(['。', '.']).to_owned(),
+            body: self.body.split_whitespace().collect::<Vec<_>>().join(" "),
+        })
+    }
+}
+
+fn unique(id: &str, used: &mut HashSet<String>) -> String {
+    if used.insert(id.to_owned()) {
+        return id.to_owned();
+    }
+    (1..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|c| used.insert(c.clone()))
+        .expect("some suffix is free")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ch(path: &str) -> ChapterRef {
+        ChapterRef {
+            name: "注意力".into(),
+            path: path.into(),
+        }
+    }
+
+    #[test]
+    fn relative_links() {
+        assert_eq!(
+            relative_link(
+                Path::new("appendix/examples.md"),
+                Path::new("part1/math/matrix.md")
+            ),
+            "../part1/math/matrix.md"
+        );
+        assert_eq!(relative_link(Path::new("a.md"), Path::new("b.md")), "b.md");
+        assert_eq!(
+            relative_link(Path::new("x/a.md"), Path::new("x/y/b.md")),
+            "y/b.md"
+        );
+    }
+
+    #[test]
+    fn errata_are_found_with_their_heading() {
+        let src = "# 注意力\n\n## 数值稳定的 Softmax\n\n> [!CAUTION]\n> **勘误:朴素 softmax 会溢出。** 分数大于 709.78 时\n> `exp` 得到 inf。\n>\n> 第二段不算。\n\n> [!NOTE]\n> **勘误:不是 caution,不算**\n\n> [!CAUTION]\n> **注意**:没有勘误前缀,不算\n";
+        let e = find_errata(src, &ch("part2/attention.md"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].title, "朴素 softmax 会溢出");
+        assert_eq!(e[0].anchor.as_deref(), Some("数值稳定的-softmax"));
+        assert_eq!(e[0].body, "分数大于 709.78 时 exp 得到 inf。");
+        let md = errata_index(&e, Path::new("appendix/errata.md"));
+        assert!(
+            md.contains("[注意力](../part2/attention.md#数值稳定的-softmax)"),
+            "{md}"
+        );
+        assert!(md.contains("共 1 处勘误"), "{md}");
+    }
+
+    #[test]
+    fn duplicate_headings_get_suffixes() {
+        let src = "## 练习\n\n## 练习\n\n> [!CAUTION]\n> **勘误:x**\n";
+        let e = find_errata(src, &ch("a.md"));
+        assert_eq!(e[0].anchor.as_deref(), Some("练习-1"));
+    }
+
+    #[test]
+    fn example_index_table() {
+        let rows = [ExampleRow {
+            name: "a_b".into(),
+            summary: Some("两个 | 分隔".into()),
+            used_by: vec![ch("part1/m.md"), ch("part2/n.md")],
+        }];
+        let md = example_index(&rows, Path::new("appendix/examples.md"));
+        assert!(
+            md.contains(
+                "| `a_b` | 两个 \\| 分隔 | [注意力](../part1/m.md)、[注意力](../part2/n.md) |"
+            ),
+            "{md}"
+        );
+    }
+}

@@ -1,0 +1,241 @@
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::*;
+use crate::directive::find;
+
+const SRC: &str = "//! 示例\n// ANCHOR: f\nfn f() -> u32 { 1 }\n// ANCHOR_END: f\nfn main() {\n    println!(\"{}\", f());\n}\n";
+
+fn env_with(out: Result<&str, &str>) -> BTreeMap<String, ExampleView> {
+    let mut m = BTreeMap::new();
+    m.insert(
+        "demo".to_owned(),
+        ExampleView {
+            source: SRC.to_owned(),
+            output: out.map(str::to_owned).map_err(str::to_owned),
+        },
+    );
+    m
+}
+
+fn run(src: &str, examples: &BTreeMap<String, ExampleView>) -> (String, Vec<String>) {
+    let env = Env {
+        examples,
+        book_root: Path::new("."),
+        example_rows: &[],
+        errata: &[],
+    };
+    let (directives, parse_errors) = find(src);
+    assert!(parse_errors.is_empty(), "{parse_errors:?}");
+    let (out, errors) = expand(src, &directives, &env, Path::new("ch.md"));
+    (
+        out,
+        errors
+            .into_iter()
+            .map(|e| format!("{}: {}", e.line, e.message))
+            .collect(),
+    )
+}
+
+#[test]
+fn bytes_outside_directives_are_kept() {
+    let ex = env_with(Ok("1\n"));
+    let src = "# 标题\n\n前文,`code` 与 *强调*。\n\n{{#example demo}}\n\n后文 \\{{#example x}}\n";
+    let (out, errors) = run(src, &ex);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        out.starts_with("# 标题\n\n前文,`code` 与 *强调*。\n\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("\n\n后文 \\{{#example x}}\n"), "{out}");
+    assert!(!out.contains("{{#example demo}}"));
+}
+
+#[test]
+fn example_shows_source_without_anchors_and_output() {
+    let ex = env_with(Ok("1\n"));
+    let (out, _) = run("{{#example demo}}\n", &ex);
+    assert!(
+        out.contains("<pre class=\"exec-source\"><code class=\"language-rust\">//! 示例\nfn f()"),
+        "{out}"
+    );
+    assert!(!out.contains("ANCHOR"), "{out}");
+    assert!(
+        out.contains("<code class=\"language-text\">1</code>"),
+        "{out}"
+    );
+}
+
+#[test]
+fn anchored_example() {
+    let ex = env_with(Ok("1\n"));
+    let (out, _) = run("{{#example demo:f}}\n", &ex);
+    assert!(
+        out.contains("<code class=\"language-rust\">fn f() -&gt; u32 &#123; 1 &#125;</code>"),
+        "{out}"
+    );
+    assert!(out.contains("片段 f"), "{out}");
+    assert!(
+        out.contains("language-text\">1</code>"),
+        "the whole program's output"
+    );
+}
+
+#[test]
+fn unknown_anchor_names_the_line() {
+    let ex = env_with(Ok("1\n"));
+    let (out, errors) = run("x\n\n{{#example demo:g}}\n", &ex);
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].starts_with("3: no anchor `g`"), "{errors:?}");
+    assert!(errors[0].contains("the file has: `f`"), "{errors:?}");
+    assert!(
+        out.contains("exec-error"),
+        "replaced by an error box, not left raw"
+    );
+    assert!(!out.contains("{{#example"), "{out}");
+}
+
+#[test]
+fn unknown_example_suggests() {
+    let ex = env_with(Ok("1\n"));
+    let (_, errors) = run("{{#output dmeo}}\n", &ex);
+    assert!(
+        errors[0].contains("unknown example `dmeo` (did you mean `demo`?)"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn failing_example_renders_an_error_box() {
+    let ex = env_with(Err("does not compile:\nerror[E0308]"));
+    let (out, errors) = run("{{#example demo}}\n", &ex);
+    assert!(
+        errors.is_empty(),
+        "example failures are reported once, by the book pass"
+    );
+    assert!(out.contains("class=\"exec-error\""), "{out}");
+    assert!(
+        out.contains("error&#91;E0308&#93;") || out.contains("error[E0308]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn values() {
+    let ex = env_with(Ok("x_final = 2.7332\nsteps = 100\n"));
+    let (out, errors) = run(
+        "停在 {{#value demo:x_final}},共 {{#value demo:steps}} 步。\n",
+        &ex,
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(out, "停在 2.7332,共 100 步。\n");
+    let (_, errors) = run("{{#value demo:x_fnal}}\n", &ex);
+    assert!(
+        errors[0].contains("no line `x_fnal = …` (did you mean `x_final`?)"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn output_md_splices_markdown_with_caption() {
+    let ex = env_with(Ok("| a | b |\n| - | - |\n| 1 | <i>2</i> |\n"));
+    let (out, _) = run("前\n\n{{#output-md demo}}\n\n后\n", &ex);
+    assert!(out.contains("\n| a | b |\n| - | - |\n| 1 | &lt;i&gt;2&lt;/i&gt; |\n\n<div class=\"exec-md-caption\">"), "{out}");
+}
+
+#[test]
+fn figure_and_output_split() {
+    let ex = env_with(Ok(
+        "text\n<!-- figure: f -->\n<svg><script>x</script></svg>\nmore\n",
+    ));
+    let (out, errors) = run("{{#output demo}}\n\n{{#figure demo 图一}}\n", &ex);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        out.contains("language-text\">text\nmore</code>"),
+        "figure removed from text: {out}"
+    );
+    assert!(
+        out.contains("<img src=\"data:image/svg+xml;base64,"),
+        "{out}"
+    );
+    assert!(!out.contains("<script>"), "the SVG is inside a data URI");
+    let (_, errors) = run("{{#figure demo:g 图}}\n", &ex);
+    assert!(
+        errors[0].contains("no figure `g`; it has `f`"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn solution_is_folded() {
+    let ex = env_with(Ok("1\n"));
+    let (out, _) = run("{{#solution demo}}\n", &ex);
+    assert!(out.contains("<details class=\"exec-solution\">"), "{out}");
+    assert!(out.contains("参考答案"), "{out}");
+}
+
+#[test]
+fn blocks_inside_list_items_stay_inside() {
+    let ex = env_with(Ok("1\n\n2\n"));
+    let src = "1. 第一步\n\n   {{#output demo}}\n\n2. 第二步\n";
+    let (out, _) = run(src, &ex);
+    for line in out.lines().skip(2) {
+        if line.starts_with("2.") {
+            break;
+        }
+        assert!(
+            line.is_empty() || line.starts_with("   "),
+            "line left the list item: {line:?}\n{out}"
+        );
+    }
+    let html = render_markdown(&out);
+    assert!(
+        html.contains("<li>\n<p>第一步</p>\n<div class=\"exec exec-output-only\""),
+        "{html}"
+    );
+    assert_eq!(html.matches("<ol>").count(), 1, "one list: {html}");
+}
+
+#[test]
+fn block_after_a_list_marker() {
+    let ex = env_with(Ok("1\n"));
+    let (out, _) = run("- {{#output demo}}\n- next\n", &ex);
+    let html = render_markdown(&out);
+    assert!(
+        html.contains("<li><div class=\"exec exec-output-only\""),
+        "{html}"
+    );
+    assert_eq!(html.matches("<ul>").count(), 1, "{html}");
+}
+
+#[test]
+fn blocks_inside_block_quotes() {
+    let ex = env_with(Ok("a\n\nb\n"));
+    let (out, _) = run("> 引文\n>\n> {{#output demo}}\n>\n> 结束\n", &ex);
+    let html = render_markdown(&out);
+    assert_eq!(html.matches("<blockquote>").count(), 1, "{html}");
+    assert!(
+        html.contains("a\n&#10;b</code>") || html.contains("a\n\nb</code>"),
+        "{html}"
+    );
+    assert!(html.contains("<p>结束</p>\n</blockquote>"), "{html}");
+}
+
+#[test]
+fn html_block_survives_markdown_parsing_whole() {
+    // A blank line inside the output must not end the HTML block.
+    let ex = env_with(Ok("line 1\n\n\nline 4\n"));
+    let (out, _) = run("{{#output demo}}\n\n段落\n", &ex);
+    let html = render_markdown(&out);
+    assert!(
+        html.contains("line 1\n&#10;\nline 4</code></pre>"),
+        "{html}"
+    );
+    assert!(html.contains("<p>段落</p>"), "{html}");
+}
+
+fn render_markdown(md: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(md));
+    html
+}

@@ -1,0 +1,329 @@
+//! Integration tests: real tiny books, built through `mdbook_driver::MDBook`
+//! with this preprocessor (and KaTeX) registered in-process, from fixture
+//! workspaces copied into temporary directories.
+//!
+//! - `good`: every directive form renders, and a rebuild runs nothing.
+//! - `bad`: every failure path at once: each is reported, together, with
+//!   the chapter line or the example named, and the build fails.
+
+use std::path::{Path, PathBuf};
+
+use mdbook_driver::MDBook;
+use mdbook_exec::{Config, Exec, Options};
+
+fn fixture(name: &str) -> tempfile::TempDir {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let dir = tempfile::Builder::new()
+        .prefix("mdbook-exec-")
+        .tempdir()
+        .unwrap();
+    copy_dir(&src, dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn quiet() -> Options {
+    Options {
+        quiet: true,
+        force: false,
+    }
+}
+
+fn load(book: &Path) -> MDBook {
+    let mut md = MDBook::load(book).unwrap();
+    md.with_preprocessor(Exec::with_options(quiet()));
+    md.with_preprocessor(mdbook_katex::preprocess::KatexProcessor);
+    md
+}
+
+/// Runs the whole-book pass without rendering and returns its report.
+fn process(book: &Path) -> mdbook_exec::book::Report {
+    let md = MDBook::load(book).unwrap();
+    let config = Config::from_mdbook(&md.config, book).unwrap();
+    let mut b = md.book.clone();
+    mdbook_exec::book::process(&mut b, book, &md.source_dir(), &config, quiet()).unwrap()
+}
+
+fn read(p: PathBuf) -> String {
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn good_book_renders_every_directive() {
+    let ws = fixture("good");
+    let book = ws.path().join("book");
+    load(&book).build().unwrap();
+    let html = read(book.join("book/chapter.html"));
+
+    // Source with anchor lines removed, then the verified output.
+    assert!(html.contains("class=\"exec exec-example\""), "{html}");
+    assert!(
+        html.contains("fn greet(name: &amp;str) -&gt; String"),
+        "{html}"
+    );
+    assert!(!html.contains("ANCHOR"), "anchor lines are never shown");
+    assert!(html.contains("你好,世界!"));
+    assert!(html.contains("✓ 已验证"));
+    assert!(html.contains("cargo run --example hello"));
+    // The anchored form shows only the region.
+    assert!(html.contains("片段 greet"));
+
+    // Inline value.
+    assert!(html.contains("答案是 42。"), "{html}");
+
+    // Literal directives stay literal: in a code span, escaped with a
+    // backslash (links removes the backslash), in a code block.
+    assert!(html.contains("<code>{{#example hello}}</code>"), "{html}");
+    assert!(html.contains(",{{#example hello}} 也不展开"), "{html}");
+    assert!(html.contains("{{#output hello}}\n</code></pre>"), "{html}");
+
+    // Program output is text: no script element, no expanded include, no
+    // maths made of a dollar sign.
+    assert!(
+        html.contains("&lt;/code&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>alert"));
+    assert!(
+        html.contains("braces {{#include /etc/passwd}} and $5"),
+        "{html}"
+    );
+
+    // The block inside a list item stayed in it.
+    let li = html.find("列表中的输出").unwrap();
+    let close = html[li..].find("</li>").unwrap() + li;
+    assert!(
+        html[li..close].contains("exec-output"),
+        "{}",
+        &html[li..close]
+    );
+
+    // KaTeX ran after us.
+    assert!(html.contains("class=\"katex\""), "maths rendered");
+
+    // Markdown output renders as a table, with its caption.
+    assert!(html.contains("<table>"), "{html}");
+    assert!(html.contains("1,024"));
+    assert!(html.contains("exec-md-caption"));
+
+    // The figure is an image, and the text output leaves it out.
+    assert!(
+        html.contains("<img src=\"data:image/svg+xml;base64,"),
+        "{html}"
+    );
+    assert!(html.contains("before\nafter</code>"), "{html}");
+
+    // Folded solution.
+    assert!(html.contains("<details class=\"exec-solution\">"));
+
+    // No directive of ours left raw outside the literal examples above.
+    for raw in ["{{#value", "{{#figure", "{{#output-md", "{{#solution"] {
+        assert!(!html.contains(raw), "{raw} left in the page");
+    }
+
+    // Generated appendix.
+    let appendix = read(book.join("book/appendix.html"));
+    assert!(appendix.contains("<code>hello</code>"), "{appendix}");
+    assert!(appendix.contains("你好:锚点与数值"), "{appendix}");
+    assert!(appendix.contains("href=\"chapter.html\""), "{appendix}");
+    assert!(appendix.contains("共 4 个示例"), "{appendix}");
+    assert!(appendix.contains("示例勘误"), "{appendix}");
+    assert!(appendix.contains("共 1 处勘误"), "{appendix}");
+
+    // A second pass with nothing changed runs nothing.
+    let report = process(&book);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(
+        report.summary(),
+        "examples: 4 verified, 0 run, 4 from cache"
+    );
+}
+
+#[test]
+fn bad_book_reports_every_failure_together() {
+    let ws = fixture("bad");
+    let book = ws.path().join("book");
+    std::fs::write(ws.path().join("outside.rs"), "fn main() {}").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        ws.path().join("outside.rs"),
+        ws.path().join("examples/evil.rs"),
+    )
+    .unwrap();
+
+    let err = load(&book).build().unwrap_err();
+    assert!(
+        format!("{err:#}").contains("problem(s) with the book's examples"),
+        "{err:#}"
+    );
+
+    let report = process(&book);
+    let all = report.errors.join("\n\n");
+    let expect = |fragments: &[&str]| {
+        let hit = report
+            .errors
+            .iter()
+            .any(|e| fragments.iter().all(|f| e.contains(f)));
+        assert!(hit, "no error containing all of {fragments:?} in:\n{all}");
+    };
+    expect(&[
+        "example `compile_error`",
+        "does not compile",
+        "examples/compile_error.rs:3",
+        "mismatched types",
+    ]);
+    expect(&[
+        "example `panics`",
+        "exit status 101: it panicked",
+        "boom: index out of range",
+        "some context on stderr",
+    ]);
+    expect(&["example `slow`", "did not finish within 1 s", "sleeping"]);
+    expect(&[
+        "example `mismatch`",
+        "used by book/src/chapter.md:13",
+        "--- examples/mismatch.stdout (documented)",
+        "+++ examples/mismatch.rs (actual output)",
+        "-loss = 0.1235\n+loss = 0.1234",
+        "cargo run --release -p guide -- bless mismatch",
+    ]);
+    expect(&[
+        "example `no_stdout`",
+        "examples/no_stdout.stdout does not exist",
+        "bless no_stdout",
+    ]);
+    expect(&["example `binary`", "not UTF-8", "line 2"]);
+    expect(&["example `ansi`", "U+001B on line 2"]);
+    expect(&["example `loud`", "more than 65536 bytes to stdout"]);
+    expect(&[
+        "example `random`",
+        "is not deterministic",
+        "first run",
+        "second run",
+    ]);
+    expect(&[
+        "book/src/chapter.md:5:",
+        "no anchor `mian` (did you mean `main`?)",
+    ]);
+    expect(&["book/src/chapter.md:25:", "unknown example `missing_one`"]);
+    expect(&[
+        "book/src/chapter.md:27:",
+        "names a path",
+        "paths outside `examples/` are never read",
+    ]);
+    #[cfg(unix)]
+    expect(&[
+        "book/src/chapter.md:29:",
+        "example `evil` is a link to",
+        "outside examples/",
+    ]);
+    expect(&[
+        "book/src/chapter.md:31:",
+        "unknown directive",
+        "did you mean `{{#example}}`",
+    ]);
+    expect(&["book/src/chapter.md:33:", "unterminated directive"]);
+    expect(&["examples/unused.rs is not used by any chapter"]);
+    expect(&["examples/gone.stdout has no example beside it"]);
+    assert_eq!(
+        report.verified,
+        1,
+        "only `ok` verifies: {}",
+        report.summary()
+    );
+}
+
+#[test]
+fn drafting_mode_renders_error_boxes() {
+    let ws = fixture("bad");
+    let book = ws.path().join("book");
+    let mut md = load(&book);
+    md.config
+        .set("preprocessor.exec.on-failure", "render")
+        .unwrap();
+    md.build().unwrap();
+    let html = read(book.join("book/chapter.html"));
+    assert!(html.contains("class=\"exec-error\""), "{html}");
+    assert!(html.contains("未通过验证"), "{html}");
+    assert!(html.contains("fine"), "the good example still renders");
+    // Directives quoted inside error messages are fine; a raw one in the
+    // text is not.
+    assert!(
+        !html.contains("<p>{{#"),
+        "no raw directive, even in drafting mode: {html}"
+    );
+}
+
+#[test]
+fn changed_stdout_fails_and_bless_restores() {
+    let ws = fixture("good");
+    let book = ws.path().join("book");
+    assert!(process(&book).errors.is_empty());
+
+    // One character changed in a documented output.
+    let stdout = ws.path().join("examples/hello.stdout");
+    let original = read(stdout.clone());
+    std::fs::write(&stdout, original.replace("answer = 42", "answer = 43")).unwrap();
+    let report = process(&book);
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    let e = &report.errors[0];
+    assert!(
+        e.contains("example `hello`") && e.contains("-answer = 43\n+answer = 42"),
+        "{e}"
+    );
+    assert_eq!(
+        report.ran, 0,
+        "the output came from the cache; only the comparison failed"
+    );
+
+    // Bless only that example: its file is restored, the others untouched.
+    let table = ws.path().join("examples/table.stdout");
+    let table_mtime = std::fs::metadata(&table).unwrap().modified().unwrap();
+    let blessed = mdbook_exec::bless::bless(&book, &["hello".to_owned()], quiet()).unwrap();
+    assert_eq!(blessed.updated, ["hello"]);
+    assert_eq!(read(stdout), original);
+    assert_eq!(
+        std::fs::metadata(&table).unwrap().modified().unwrap(),
+        table_mtime
+    );
+    assert!(process(&book).errors.is_empty());
+
+    // Unknown names are refused before anything is written.
+    let e = mdbook_exec::bless::bless(&book, &["helo".to_owned()], quiet()).unwrap_err();
+    assert!(
+        e.to_string().contains("`helo` (did you mean `hello`?)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn editing_one_example_reruns_only_it() {
+    let ws = fixture("good");
+    let book = ws.path().join("book");
+    assert!(process(&book).errors.is_empty());
+    let src = ws.path().join("examples/table.rs");
+    let text = read(src.clone()).replace("tiny", "tiny");
+    std::fs::write(
+        &src,
+        format!("{text}\n// a comment changes the source key\n"),
+    )
+    .unwrap();
+    let report = process(&book);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(report.ran <= 1, "{}", report.summary());
+    assert_eq!(report.verified, 4);
+}
