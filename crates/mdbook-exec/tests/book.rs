@@ -327,3 +327,32 @@ fn editing_one_example_reruns_only_it() {
     assert!(report.ran <= 1, "{}", report.summary());
     assert_eq!(report.verified, 4);
 }
+
+#[test]
+fn the_binary_speaks_mdbooks_protocol() {
+    let exe = env!("CARGO_BIN_EXE_mdbook-exec");
+    let status = std::process::Command::new(exe)
+        .args(["supports", "html"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    // As with a plain `mdbook build`: book.toml's command runs the program,
+    // which reads the book as JSON on stdin and writes it back on stdout.
+    let ws = fixture("good");
+    let book = ws.path().join("book");
+    let toml = read(book.join("book.toml")).replacen(
+        "command = \"false\"",
+        &format!("command = {exe:?}"),
+        1,
+    );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let mut md = MDBook::load(&book).unwrap();
+    md.with_preprocessor(mdbook_katex::preprocess::KatexProcessor);
+    md.build().unwrap();
+    let html = read(book.join("book/chapter.html"));
+    assert!(
+        html.contains("你好,世界!") && html.contains("✓ 已验证"),
+        "{html}"
+    );
+}
