@@ -8,12 +8,23 @@
 //! under the same names, which replaces those command entries in place: the
 //! same book, the same order, no subprocess and no global install.
 
+pub mod search;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use mdbook_driver::MDBook;
 
 pub use mdbook_exec::Options;
+
+/// What a build produced.
+#[derive(Debug)]
+pub struct Built {
+    /// The directory holding `index.html`.
+    pub html_dir: PathBuf,
+    /// What the Chinese search rewrite did.
+    pub search: search::SearchStats,
+}
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -28,33 +39,44 @@ pub struct BuildOptions {
 }
 
 /// Loads the book at `book_root` with our preprocessors registered
-/// in-process.
+/// in-process, in place of the `book.toml` entries of the same names. A
+/// preprocessor `book.toml` does not declare is not added (a book written by
+/// [`splice`] has no `exec`).
 pub fn load(book_root: &Path, opts: &BuildOptions) -> Result<MDBook> {
     let mut md = MDBook::load(book_root)
         .with_context(|| format!("loading the book at {}", book_root.display()))?;
     if let Some(dest) = &opts.dest {
         md.config.build.build_dir = std::path::absolute(dest)?;
     }
-    if opts.draft {
-        md.config.set("preprocessor.exec.on-failure", "render")?;
+    let exec = md.config.contains_key("preprocessor.exec");
+    let katex = md.config.contains_key("preprocessor.katex");
+    if exec {
+        if opts.draft {
+            md.config.set("preprocessor.exec.on-failure", "render")?;
+        }
+        md.with_preprocessor(mdbook_exec::Exec::with_options(opts.exec));
     }
-    md.with_preprocessor(mdbook_exec::Exec::with_options(opts.exec));
-    md.with_preprocessor(mdbook_katex::preprocess::KatexProcessor);
+    if katex {
+        md.with_preprocessor(mdbook_katex::preprocess::KatexProcessor);
+    }
     Ok(md)
 }
 
-/// Renders the site; returns the directory holding `index.html`.
-pub fn build(book_root: &Path, opts: &BuildOptions) -> Result<PathBuf> {
+/// Renders the site, then rebuilds its search index so that Chinese is
+/// searchable (see [`search`]).
+pub fn build(book_root: &Path, opts: &BuildOptions) -> Result<Built> {
     let md = load(book_root, opts)?;
     md.build()?;
-    let out = md.build_dir_for("html");
-    if !out.join("index.html").is_file() {
+    let html_dir = md.build_dir_for("html");
+    if !html_dir.join("index.html").is_file() {
         bail!(
             "the build finished but wrote no {}",
-            out.join("index.html").display()
+            html_dir.join("index.html").display()
         );
     }
-    Ok(out)
+    let search = search::rewrite_search_index(&html_dir)
+        .with_context(|| format!("rewriting the search index in {}", html_dir.display()))?;
+    Ok(Built { html_dir, search })
 }
 
 /// Verifies every example used by the book without rendering anything.
@@ -65,6 +87,91 @@ pub fn check(book_root: &Path, opts: &BuildOptions) -> Result<mdbook_exec::book:
     let mut book = md.book.clone();
     let src = md.source_dir();
     mdbook_exec::book::process(&mut book, book_root, &src, &config, opts.exec)
+}
+
+/// Writes to `out` a copy of the book at `book_root` (its build directory
+/// left out) in which every chapter has its directives expanded, with the
+/// verified sources and outputs spliced in, and `book.toml` has no
+/// `[preprocessor.exec]`: a book any mdBook renders without our engine. The
+/// benchmark renders it as the floor a build cannot beat (see
+/// `docs/performance.md`). Nothing is written when an example fails; the
+/// report says why.
+pub fn splice(
+    book_root: &Path,
+    out: &Path,
+    opts: &BuildOptions,
+) -> Result<mdbook_exec::book::Report> {
+    let md = MDBook::load(book_root)
+        .with_context(|| format!("loading the book at {}", book_root.display()))?;
+    let config = mdbook_exec::Config::from_mdbook(&md.config, book_root)?;
+    let mut book = md.book.clone();
+    let src = md.source_dir();
+    let report = mdbook_exec::book::process(&mut book, book_root, &src, &config, opts.exec)?;
+    if !report.errors.is_empty() {
+        return Ok(report);
+    }
+    if out.exists() {
+        std::fs::remove_dir_all(out).with_context(|| format!("removing {}", out.display()))?;
+    }
+    let build_dir = md.root.join(&md.config.build.build_dir);
+    copy_tree(book_root, out, &[build_dir.as_path(), out])?;
+    let out_src = out.join(&md.config.book.src);
+    for item in book.iter() {
+        if let mdbook_preprocessor::book::BookItem::Chapter(ch) = item
+            && let Some(path) = &ch.source_path
+        {
+            std::fs::write(out_src.join(path), &ch.content)
+                .with_context(|| format!("writing {}", out_src.join(path).display()))?;
+        }
+    }
+    let toml_path = out.join("book.toml");
+    let toml = without_table(&std::fs::read_to_string(&toml_path)?, "preprocessor.exec");
+    std::fs::write(&toml_path, toml)?;
+    // The edit is textual; make sure it did what it must.
+    let written = MDBook::load(out).with_context(|| format!("loading {}", out.display()))?;
+    if written.config.contains_key("preprocessor.exec") {
+        bail!(
+            "could not remove [preprocessor.exec] from {} (write it as a table of its own)",
+            toml_path.display()
+        );
+    }
+    Ok(report)
+}
+
+/// Copies the directory tree `from` to `to`, leaving out the paths in `skip`.
+fn copy_tree(from: &Path, to: &Path, skip: &[&Path]) -> Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let path = entry?.path();
+        if skip.iter().any(|s| path == *s) {
+            continue;
+        }
+        let dest = to.join(path.file_name().context("a directory entry has a name")?);
+        if path.is_dir() {
+            copy_tree(&path, &dest, skip)?;
+        } else {
+            std::fs::copy(&path, &dest)
+                .with_context(|| format!("copying {} to {}", path.display(), dest.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// `toml` without the table `[name]` and its sub-tables `[name.…]`.
+fn without_table(toml: &str, name: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in toml.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with('[') {
+            let header = t.trim_start_matches('[').split(']').next().unwrap_or("").trim();
+            skipping = header == name || header.starts_with(&format!("{name}."));
+        }
+        if !skipping {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 /// Finds the book: `book/book.toml` in the current directory or above it.

@@ -45,6 +45,14 @@ enum Command {
         /// Example names.
         names: Vec<String>,
     },
+    /// Write a copy of the book with every directive expanded and no
+    /// `[preprocessor.exec]`, for a plain mdBook (the benchmark's floor).
+    #[command(hide = true)]
+    Splice {
+        /// The directory to write (replaced if it exists).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The KaTeX preprocessor, speaking mdBook's protocol (used by
     /// book.toml when building with a plain `mdbook`).
     Katex {
@@ -82,8 +90,13 @@ fn run(cli: Cli) -> Result<()> {
                     force,
                 },
             };
-            let out = guide::build(&book, &opts)?;
-            eprintln!("site written to {}", out.display());
+            let built = guide::build(&book, &opts)?;
+            eprintln!(
+                "search: {} sections indexed with Chinese bigrams ({} KiB)",
+                built.search.documents,
+                built.search.bytes_after / 1024
+            );
+            eprintln!("site written to {}", built.html_dir.display());
         }
         Command::Check { force } => {
             let opts = BuildOptions {
@@ -125,6 +138,17 @@ fn run(cli: Cli) -> Result<()> {
                     b.failed.len()
                 );
             }
+        }
+        Command::Splice { out } => {
+            let report = guide::splice(&book, &out, &BuildOptions::default())?;
+            report.print();
+            if !report.errors.is_empty() {
+                bail!(
+                    "{} problem(s) with the book's examples (listed above); nothing was written",
+                    report.errors.len()
+                );
+            }
+            eprintln!("spliced book written to {}", out.display());
         }
         Command::Katex { .. } => unreachable!("handled above"),
     }

@@ -9,7 +9,7 @@ use anyhow::{Context as _, Result};
 use mdbook_preprocessor::book::{Book, BookItem};
 
 use crate::config::Config;
-use crate::directive::{self, Directive};
+use crate::directive::{self, Directive, Kind};
 use crate::index::{ChapterRef, Erratum, ExampleRow};
 use crate::project::{Example, Project};
 use crate::session::{self, Options};
@@ -100,19 +100,31 @@ pub fn process(
                 .unwrap_or_else(|_| src_dir.join(source_path)),
         );
         let link_path = link_path(path);
-        let (directives, errors) = directive::find(&ch.content);
+        let (mut directives, errors) = directive::find(&ch.content);
         for e in errors {
             report
                 .errors
                 .push(format!("{display}:{}: {}", e.line, e.message));
         }
-        errata.extend(crate::index::find_errata(
+        let notes = crate::index::find_errata(
             &ch.content,
             &ChapterRef {
                 name: ch.name.clone(),
                 path: link_path.clone(),
             },
-        ));
+        );
+        // An anchor at each note, for the errata table's links. A note's
+        // bold title never overlaps a directive, so sorting keeps every
+        // range disjoint.
+        let lines = directive::LineIndex::new(&ch.content);
+        directives.extend(notes.iter().map(|n| Directive {
+            range: n.offset..n.offset,
+            line: lines.line_of(n.offset),
+            kind: Kind::Anchor(n.id.clone()),
+            prefix: String::new(),
+        }));
+        directives.sort_by_key(|d| d.range.start);
+        errata.extend(notes);
         chapters.push(ChapterInfo {
             path: link_path,
             display,

@@ -87,6 +87,9 @@ pub enum Kind {
     ExampleIndex,
     /// `{{#errata-index}}`: the table of every 勘误 note.
     ErrataIndex,
+    /// Not written by authors: an anchor the engine inserts (at a 勘误 note,
+    /// so the generated errata table can link to the note itself).
+    Anchor(String),
     /// Text that starts like a directive but is not a valid one. It is
     /// reported by [`find`] and replaced by an inline error marker, so that
     /// no raw directive reaches a page even in drafting mode.
@@ -104,13 +107,20 @@ impl Kind {
             | Kind::Figure { name, .. }
             | Kind::Solution { name }
             | Kind::Value { name, .. } => Some(name),
-            Kind::Render { .. } | Kind::ExampleIndex | Kind::ErrataIndex | Kind::Invalid(_) => None,
+            Kind::Render { .. }
+            | Kind::ExampleIndex
+            | Kind::ErrataIndex
+            | Kind::Anchor(_)
+            | Kind::Invalid(_) => None,
         }
     }
 
     /// Whether the directive must stand alone on its line.
     pub fn is_block(&self) -> bool {
-        !matches!(self, Kind::Value { .. } | Kind::Invalid(_))
+        !matches!(
+            self,
+            Kind::Value { .. } | Kind::Anchor(_) | Kind::Invalid(_)
+        )
     }
 
     /// Whether the page shows the program's output (a directive that shows

@@ -5,7 +5,6 @@
 //! index lists every 勘误 note (a `> [!CAUTION]` block whose first bold text
 //! starts with 勘误).
 
-use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{BlockQuoteKind, Event, Options, Parser, Tag, TagEnd};
@@ -36,8 +35,14 @@ pub struct ExampleRow {
 pub struct Erratum {
     /// Where it is.
     pub chapter: ChapterRef,
-    /// The HTML id of the heading above it, if any.
-    pub anchor: Option<String>,
+    /// The section heading above it, as plain text, if any.
+    pub section: Option<String>,
+    /// The id of the anchor the engine inserts at the note (`errata-N`, N
+    /// counting the notes of its chapter from 1).
+    pub id: String,
+    /// Byte offset in the chapter source where the anchor goes: the start of
+    /// the note's bold title.
+    pub offset: usize,
     /// Its title: the bold text, without the 勘误 prefix.
     pub title: String,
     /// The rest of its first paragraph, as plain text.
@@ -119,16 +124,20 @@ pub fn example_index(rows: &[ExampleRow], from: &Path) -> String {
 pub fn errata_index(errata: &[Erratum], from: &Path) -> String {
     let mut out = String::from("| 位置 | 勘误 | 说明 |\n| :--- | :--- | :--- |\n");
     for e in errata {
-        let mut target = link_target(Path::new(&relative_link(from, &e.chapter.path)));
-        if let Some(a) = &e.anchor {
-            target.push('#');
-            target.push_str(&a.replace(' ', "%20"));
-        }
+        let target = format!(
+            "{}#{}",
+            link_target(Path::new(&relative_link(from, &e.chapter.path))),
+            e.id
+        );
+        let place = match &e.section {
+            Some(section) if *section != e.chapter.name => {
+                format!("{} › {section}", e.chapter.name)
+            }
+            _ => e.chapter.name.clone(),
+        };
         out.push_str(&format!(
             "| [{}]({}) | {} | {} |\n",
-            md_cell(&e.chapter.name)
-                .replace('[', "\\[")
-                .replace(']', "\\]"),
+            md_cell(&place).replace('[', "\\[").replace(']', "\\]"),
             target,
             md_cell(&e.title),
             md_cell(&e.body)
@@ -138,45 +147,18 @@ pub fn errata_index(errata: &[Erratum], from: &Path) -> String {
     out
 }
 
-/// mdBook's heading id: lowercase, alphanumerics, `_` and `-` kept,
-/// whitespace to `-`, everything else dropped (mdbook-html's
-/// `id_from_content`, which is not public).
-pub fn heading_id(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| {
-            if c.is_alphanumeric() || c == '_' || c == '-' {
-                Some(c)
-            } else if c.is_whitespace() {
-                Some('-')
-            } else {
-                None
-            }
-        })
-        .collect()
-}
-
-/// Finds the 勘误 notes of one chapter.
+/// Finds the 勘误 notes of one chapter: `> [!CAUTION]` blocks whose first
+/// bold text starts with 勘误.
 pub fn find_errata(src: &str, chapter: &ChapterRef) -> Vec<Erratum> {
     let opts = Options::ENABLE_GFM | Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut out = Vec::new();
-    let mut used_ids = HashSet::new();
-    let mut current_heading: Option<String> = None;
-    let mut heading: Option<(String, Option<String>)> = None; // (text, explicit id)
+    let mut section: Option<String> = None;
+    let mut heading: Option<String> = None;
     let mut note: Option<NoteState> = None;
-    for event in Parser::new_ext(src, opts) {
+    for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { id, .. }) => {
-                heading = Some((String::new(), id.map(|i| i.to_string())));
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((text, explicit)) = heading.take() {
-                    let id = explicit.unwrap_or_else(|| heading_id(&text));
-                    let id = unique(&id, &mut used_ids);
-                    current_heading = Some(id);
-                }
-            }
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => section = heading.take().map(|h| h.trim().to_owned()),
             Event::Start(Tag::BlockQuote(kind)) => {
                 if let Some(n) = &mut note {
                     n.depth += 1;
@@ -188,11 +170,12 @@ pub fn find_errata(src: &str, chapter: &ChapterRef) -> Vec<Erratum> {
                 if let Some(n) = &mut note {
                     if n.depth > 0 {
                         n.depth -= 1;
-                    } else {
-                        let n = note.take().expect("checked");
-                        if let Some(e) = n.finish(chapter, current_heading.clone()) {
-                            out.push(e);
-                        }
+                    } else if let Some(e) =
+                        note.take()
+                            .expect("checked")
+                            .finish(chapter, &section, out.len() + 1)
+                    {
+                        out.push(e);
                     }
                 }
             }
@@ -202,7 +185,7 @@ pub fn find_errata(src: &str, chapter: &ChapterRef) -> Vec<Erratum> {
                     && n.strong.is_none()
                 {
                     n.in_strong = true;
-                    n.strong = Some(String::new());
+                    n.strong = Some((String::new(), range.start));
                 }
             }
             Event::End(TagEnd::Strong) => {
@@ -216,16 +199,15 @@ pub fn find_errata(src: &str, chapter: &ChapterRef) -> Vec<Erratum> {
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((text, _)) = &mut heading {
-                    text.push_str(&t);
+                if let Some(h) = &mut heading {
+                    h.push_str(&t);
                 }
                 if let Some(n) = &mut note
                     && !n.para_done
                 {
-                    if n.in_strong {
-                        n.strong.get_or_insert_with(String::new).push_str(&t);
-                    } else {
-                        n.body.push_str(&t);
+                    match &mut n.strong {
+                        Some((title, _)) if n.in_strong => title.push_str(&t),
+                        _ => n.body.push_str(&t),
                     }
                 }
             }
@@ -246,34 +228,30 @@ pub fn find_errata(src: &str, chapter: &ChapterRef) -> Vec<Erratum> {
 #[derive(Default)]
 struct NoteState {
     depth: usize,
-    strong: Option<String>,
+    /// The first bold text and where it starts.
+    strong: Option<(String, usize)>,
     in_strong: bool,
     body: String,
     para_done: bool,
 }
 
 impl NoteState {
-    fn finish(self, chapter: &ChapterRef, anchor: Option<String>) -> Option<Erratum> {
-        let strong = self.strong?;
+    fn finish(self, chapter: &ChapterRef, section: &Option<String>, n: usize) -> Option<Erratum> {
+        let (strong, offset) = self.strong?;
         let title = strong.trim().strip_prefix("勘误")?;
-        let title = title.trim_start_matches([':', ':', ' ', '　']).trim();
+        let title = title
+            .trim_start_matches([':', '\u{ff1a}', ' ', '\u{3000}'])
+            .trim()
+            .trim_end_matches(['。', '.']);
         Some(Erratum {
             chapter: chapter.clone(),
-            anchor,
-            title: title.trim_end_matches(['。', '.']).to_owned(),
+            section: section.clone(),
+            id: format!("errata-{n}"),
+            offset,
+            title: title.to_owned(),
             body: self.body.split_whitespace().collect::<Vec<_>>().join(" "),
         })
     }
-}
-
-fn unique(id: &str, used: &mut HashSet<String>) -> String {
-    if used.insert(id.to_owned()) {
-        return id.to_owned();
-    }
-    (1..)
-        .map(|n| format!("{id}-{n}"))
-        .find(|c| used.insert(c.clone()))
-        .expect("some suffix is free")
 }
 
 #[cfg(test)]
@@ -309,21 +287,27 @@ mod tests {
         let e = find_errata(src, &ch("part2/attention.md"));
         assert_eq!(e.len(), 1, "{e:?}");
         assert_eq!(e[0].title, "朴素 softmax 会溢出");
-        assert_eq!(e[0].anchor.as_deref(), Some("数值稳定的-softmax"));
+        assert_eq!(e[0].section.as_deref(), Some("数值稳定的 Softmax"));
+        assert_eq!(e[0].id, "errata-1");
+        assert!(
+            src[e[0].offset..].starts_with("**勘误"),
+            "the anchor goes at the title"
+        );
         assert_eq!(e[0].body, "分数大于 709.78 时 exp 得到 inf。");
         let md = errata_index(&e, Path::new("appendix/errata.md"));
         assert!(
-            md.contains("[注意力](../part2/attention.md#数值稳定的-softmax)"),
+            md.contains("[注意力 › 数值稳定的 Softmax](../part2/attention.md#errata-1)"),
             "{md}"
         );
         assert!(md.contains("共 1 处勘误"), "{md}");
     }
 
     #[test]
-    fn duplicate_headings_get_suffixes() {
-        let src = "## 练习\n\n## 练习\n\n> [!CAUTION]\n> **勘误:x**\n";
+    fn notes_are_numbered_per_chapter() {
+        let src = "> [!CAUTION]\n> **勘误:a**\n\n- item\n\n  > [!CAUTION]\n  > **勘误:b**\n";
         let e = find_errata(src, &ch("a.md"));
-        assert_eq!(e[0].anchor.as_deref(), Some("练习-1"));
+        let ids: Vec<&str> = e.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["errata-1", "errata-2"]);
     }
 
     #[test]

@@ -237,6 +237,10 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
         Kind::Render { template, data } => {
             Ok(crate::template::render(env.book_root, template, data)?)
         }
+        Kind::Anchor(id) => Ok(format!(
+            "<a class=\"exec-anchor-target\" id=\"{}\"></a>",
+            render::escape(id)
+        )),
         // Reported by `directive::find` already; only the marker is needed.
         Kind::Invalid(message) => Err(Problem::Example(message.clone())),
         Kind::ExampleIndex => Ok(crate::index::example_index(env.example_rows, chapter_path)),
