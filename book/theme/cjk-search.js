@@ -13,9 +13,9 @@
  * Keep the character classes below identical to `is_cjk`/`is_word` in
  * search.rs (crates/guide/tests/site.rs runs both on the same queries).
  *
- * Without the `cjk_bigrams` key (an index mdBook wrote, e.g. under
- * `mdbook serve`) the original tokenizer is used, so search behaves exactly as
- * stock mdBook.
+ * An index without the `cjk_bigrams` key (one mdBook wrote itself, under
+ * `mdbook serve` or a plain `mdbook build`) is rebuilt the same way in the
+ * browser when it is loaded (see "An index mdBook wrote itself" below).
  *
  * It also gives Chinese results a useful teaser: searcher.js cuts teasers at
  * spaces, so a Chinese section shows as one unhighlighted block. After each
@@ -128,8 +128,76 @@
         tokenizer[key] = original[key];
     });
     elasticlunr.tokenizer = tokenizer;
+
+    // ---- An index mdBook wrote itself ------------------------------------
+    //
+    // `guide build` rewrites the index after rendering. `mdbook serve` and a
+    // plain `mdbook build` have no step after the renderer, so their index is
+    // stock. When searcher.js loads such an index, build the bigram index
+    // here instead, from the section texts the index already carries (its
+    // `documentStore`), with the tokens `tokenize_index` in search.rs gives
+    // (words, and each Hanzi run as its single characters and bigrams). It
+    // happens once per page, the first time search is opened.
+
+    function tokenizeIndex(text) {
+        var tokens = [];
+        runs(text).forEach(function (run) {
+            if (run.word !== undefined) {
+                tokens.push(run.word);
+                return;
+            }
+            run.cjk.forEach(function (c) { tokens.push(c); });
+            for (var i = 0; i + 1 < run.cjk.length; i++) {
+                tokens.push(run.cjk[i] + run.cjk[i + 1]);
+            }
+        });
+        return tokens;
+    }
+
+    var building = false;
+    var queryTokenizer = elasticlunr.tokenizer;
+    elasticlunr.tokenizer = function (str) {
+        if (!building) {
+            return queryTokenizer.apply(this, arguments);
+        }
+        if (str === null || str === undefined) {
+            return [];
+        }
+        return tokenizeIndex(Array.isArray(str) ? str.join(' ') : String(str));
+    };
+    Object.keys(original).forEach(function (key) {
+        elasticlunr.tokenizer[key] = original[key];
+    });
+
+    function rebuild(stock) {
+        var idx = new elasticlunr.Index();
+        // An empty pipeline: elasticlunr's trimmer deletes every Hanzi.
+        idx.setRef(stock.ref);
+        stock.fields.forEach(function (f) { idx.addField(f); });
+        idx.saveDocument(true);
+        var docs = stock.documentStore.docs;
+        building = true;
+        try {
+            Object.keys(docs).forEach(function (ref) { idx.addDoc(docs[ref]); });
+        } finally {
+            building = false;
+        }
+        return idx;
+    }
+
+    var load = elasticlunr.Index.load;
+    elasticlunr.Index.load = function (serialised) {
+        if (window.search && !window.search.cjk_bigrams && serialised &&
+            serialised.documentStore && serialised.documentStore.docs) {
+            var idx = rebuild(serialised);
+            window.search.cjk_bigrams = {single_chars: true, version: 1, built_in_browser: true};
+            return idx;
+        }
+        return load.apply(this, arguments);
+    };
+
     // For tests (crates/guide/tests/site.rs, .ci/browser).
-    window.cjkSearch = {tokenizeQuery: tokenizeQuery};
+    window.cjkSearch = {tokenizeQuery: tokenizeQuery, tokenizeIndex: tokenizeIndex};
 
     // ---- Teasers ---------------------------------------------------------
 

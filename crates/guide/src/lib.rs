@@ -164,7 +164,12 @@ fn without_table(toml: &str, name: &str) -> String {
     for line in toml.split_inclusive('\n') {
         let t = line.trim();
         if t.starts_with('[') {
-            let header = t.trim_start_matches('[').split(']').next().unwrap_or("").trim();
+            let header = t
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim();
             skipping = header == name || header.starts_with(&format!("{name}."));
         }
         if !skipping {

@@ -39,6 +39,9 @@ struct Site {
     html: PathBuf,
     src: PathBuf,
     stats: search::SearchStats,
+    /// A copy of the index as mdBook wrote it, before the rewrite (what
+    /// `mdbook serve` serves), when the build kept one.
+    stock_index: Option<PathBuf>,
 }
 
 /// The fixture book, rendered once per test process.
@@ -68,6 +71,7 @@ fn build_real() -> Result<Site> {
         html: built.html_dir,
         src: root.join("src"),
         stats: built.search,
+        stock_index: None,
     })
 }
 
@@ -112,11 +116,19 @@ fn build_fixture() -> Result<Site> {
     let mut book = MDBook::load_with_config(&root, config)?;
     book.with_preprocessor(mdbook_katex::preprocess::KatexProcessor);
     book.build()?;
+    // Keep mdBook's own index, as `mdbook serve` would serve it.
+    let stock = files(&html, &["js"])
+        .into_iter()
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("searchindex"))
+        .context("no searchindex-*.js")?;
+    let stock_index = root.join("stock-searchindex.js");
+    std::fs::copy(&stock, &stock_index)?;
     let stats = search::rewrite_search_index(&html)?;
     Ok(Site {
         html,
         src: root.join("src"),
         stats,
+        stock_index: Some(stock_index),
     })
 }
 
@@ -454,6 +466,17 @@ fn chapter_titles_are_found(site: &Site) {
 /// The same queries through mdBook's elasticlunr.js and our tokenizer, in
 /// node (skipped where node is not installed: the Rust path above suffices).
 fn browser_tokenizer_agrees_with_the_index(site: &Site) {
+    let index = files(&site.html, &["js"])
+        .into_iter()
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("searchindex"))
+        .expect("no searchindex-*.js");
+    browser_search_agrees_with_rust(site, &index);
+}
+
+/// Runs mdBook's elasticlunr.js with `cjk-search.js` in node on `index_js`
+/// and checks that every query finds what the Rust model of the rewritten
+/// index finds.
+fn browser_search_agrees_with_rust(site: &Site, index_js: &Path) {
     if std::process::Command::new("node")
         .arg("--version")
         .output()
@@ -505,7 +528,7 @@ fn browser_tokenizer_agrees_with_the_index(site: &Site) {
         .arg(script)
         .arg(find("elasticlunr"))
         .arg(workspace().join("book/theme/cjk-search.js"))
-        .arg(find("searchindex"))
+        .arg(index_js)
         .arg(serde_json::to_string(&queries).unwrap())
         .output()
         .unwrap();
@@ -605,6 +628,16 @@ mod fixture {
     #[test]
     fn browser_tokenizer_agrees_with_the_index() {
         super::browser_tokenizer_agrees_with_the_index(fixture_site());
+    }
+
+    /// Under `mdbook serve` the index is mdBook's own: `cjk-search.js`
+    /// rebuilds it in the browser, with the same results.
+    #[test]
+    fn a_stock_index_is_rebuilt_in_the_browser() {
+        let site = fixture_site();
+        let stock = site.stock_index.as_ref().expect("the fixture keeps the stock index");
+        assert!(!read(stock).contains("cjk_bigrams"), "the copy is mdBook's own index");
+        super::browser_search_agrees_with_rust(site, stock);
     }
 
     #[test]

@@ -45,12 +45,13 @@ pub struct Global {
 
 impl Global {
     /// Hashes the toolchain, flags, lockfile, manifests and path
-    /// dependencies of `workspace` for `profile`.
-    pub fn compute(workspace: &Path, profile: &str) -> Result<Global> {
+    /// dependencies of `workspace` for `profile`. With a `memo` directory,
+    /// `rustc -vV` is remembered there (see [`rustc_version`]).
+    pub fn compute(workspace: &Path, profile: &str, memo: Option<&Path>) -> Result<Global> {
         let mut h = blake3::Hasher::new();
         field(&mut h, "format", FORMAT.as_bytes());
         field(&mut h, "profile", profile.as_bytes());
-        field(&mut h, "rustc", &rustc_version(workspace)?);
+        field(&mut h, "rustc", &rustc_version(workspace, memo)?);
         for var in BUILD_ENV {
             let value = std::env::var_os(var).unwrap_or_default();
             field(&mut h, var, value.as_encoded_bytes());
@@ -203,7 +204,163 @@ fn tree(h: &mut blake3::Hasher, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn rustc_version(workspace: &Path) -> Result<Vec<u8>> {
+/// What `rustc -vV` prints for the compiler cargo will use in `workspace`.
+///
+/// Starting `rustc` through rustup's proxy costs tens of milliseconds, most
+/// of a rebuild in which nothing changed, so with a `memo` directory the
+/// answer is remembered under the [`toolchain_identity`]: a different
+/// compiler, or a different choice of compiler, asks `rustc` again.
+pub fn rustc_version(workspace: &Path, memo: Option<&Path>) -> Result<Vec<u8>> {
+    let memo_file = memo.and_then(|dir| {
+        let id = toolchain_identity(workspace, &EnvSnapshot::current())?;
+        Some(dir.join("rustc").join(format!("{}.txt", id.to_hex())))
+    });
+    if let Some(path) = &memo_file
+        && let Ok(bytes) = std::fs::read(path)
+        && looks_like_version(&bytes)
+    {
+        return Ok(bytes);
+    }
+    let out = run_rustc_version(workspace)?;
+    if let Some(path) = &memo_file {
+        // A memo that cannot be written costs only speed.
+        let _ = crate::cache::write_atomic(path, &out);
+    }
+    Ok(out)
+}
+
+/// Whether `bytes` is whole `rustc -vV` output (a truncated or foreign memo
+/// file is not).
+fn looks_like_version(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    text.starts_with("rustc ")
+        && text.contains("\nhost: ")
+        && text.contains("\nrelease: ")
+        && text.ends_with('\n')
+}
+
+/// The environment variables that choose the compiler, read once.
+#[derive(Debug, Clone, Default)]
+pub struct EnvSnapshot {
+    /// `RUSTC`.
+    pub rustc: Option<std::ffi::OsString>,
+    /// `PATH`.
+    pub path: Option<std::ffi::OsString>,
+    /// `RUSTUP_HOME`.
+    pub rustup_home: Option<std::ffi::OsString>,
+    /// `RUSTUP_TOOLCHAIN`.
+    pub rustup_toolchain: Option<std::ffi::OsString>,
+    /// `HOME` (rustup's default home is `~/.rustup`).
+    pub home: Option<std::ffi::OsString>,
+}
+
+impl EnvSnapshot {
+    /// This process's environment.
+    pub fn current() -> Self {
+        EnvSnapshot {
+            rustc: std::env::var_os("RUSTC"),
+            path: std::env::var_os("PATH"),
+            rustup_home: std::env::var_os("RUSTUP_HOME"),
+            rustup_toolchain: std::env::var_os("RUSTUP_TOOLCHAIN"),
+            home: std::env::var_os("HOME"),
+        }
+    }
+}
+
+/// A hash of everything that decides which compiler `rustc` starts in
+/// `workspace`, or `None` when that cannot be told without running it.
+///
+/// It covers the program (`RUSTC`, or `rustc` found on `PATH`), identified by
+/// path, size, modification time and inode, after symlinks; and rustup's
+/// inputs, in case that program is rustup's proxy: `RUSTUP_TOOLCHAIN`, its
+/// `settings.toml` (default toolchain, directory overrides), the
+/// `rust-toolchain` files of the workspace and every directory above it,
+/// and the identity of every installed toolchain's `bin/rustc` (an update
+/// replaces it). Anything else is the compiler's own business: `rustc -vV`
+/// itself is what the cache key holds.
+pub fn toolchain_identity(workspace: &Path, env: &EnvSnapshot) -> Option<blake3::Hash> {
+    let mut h = blake3::Hasher::new();
+    field(&mut h, "format", FORMAT.as_bytes());
+    let program = env.rustc.clone().unwrap_or_else(|| "rustc".into());
+    let program = Path::new(&program);
+    let resolved = if program.components().count() > 1 {
+        // A relative path would be resolved against the child's directory.
+        program.is_absolute().then(|| program.to_path_buf())?
+    } else {
+        std::env::split_paths(env.path.as_ref()?)
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())?
+    };
+    field(&mut h, "program", resolved.as_os_str().as_encoded_bytes());
+    file_identity(&mut h, &resolved)?;
+    for (label, value) in [
+        ("RUSTC", &env.rustc),
+        ("RUSTUP_TOOLCHAIN", &env.rustup_toolchain),
+        ("RUSTUP_HOME", &env.rustup_home),
+    ] {
+        field(
+            &mut h,
+            label,
+            value
+                .as_ref()
+                .map_or(&b"\0unset"[..], |v| v.as_encoded_bytes()),
+        );
+    }
+    let rustup_home = env
+        .rustup_home
+        .clone()
+        .map(PathBuf::from)
+        .or_else(|| env.home.as_ref().map(|h| Path::new(h).join(".rustup")));
+    if let Some(home) = rustup_home {
+        optional_file(&mut h, &home.join("settings.toml")).ok()?;
+        if let Ok(entries) = std::fs::read_dir(home.join("toolchains")) {
+            let mut names: Vec<_> = entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name())
+                .collect();
+            names.sort();
+            for name in names {
+                let rustc = home
+                    .join("toolchains")
+                    .join(&name)
+                    .join("bin")
+                    .join("rustc");
+                field(&mut h, "toolchain", name.as_encoded_bytes());
+                if file_identity(&mut h, &rustc).is_none() {
+                    field(&mut h, "absent", b"");
+                }
+            }
+        }
+    }
+    for dir in workspace.ancestors() {
+        for f in ["rust-toolchain", "rust-toolchain.toml"] {
+            optional_file(&mut h, &dir.join(f)).ok()?;
+        }
+    }
+    Some(h.finalize())
+}
+
+/// Hashes what identifies the file at `path` (following symlinks) without
+/// reading it: size, modification time and, on Unix, device and inode.
+fn file_identity(h: &mut blake3::Hasher, path: &Path) -> Option<()> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    field(h, "len", &meta.len().to_le_bytes());
+    field(h, "mtime", &mtime.as_nanos().to_le_bytes());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        field(h, "dev", &meta.dev().to_le_bytes());
+        field(h, "ino", &meta.ino().to_le_bytes());
+    }
+    Some(())
+}
+
+fn run_rustc_version(workspace: &Path) -> Result<Vec<u8>> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     let out = Command::new(&rustc)
         .arg("-vV")

@@ -79,6 +79,12 @@ fn md_cell(text: &str) -> String {
         .replace('\n', " ")
 }
 
+/// Markdown kept as Markdown inside a table cell: only `|` must be escaped
+/// (GFM splits cells before it parses code spans).
+fn table_cell(md: &str) -> String {
+    md.replace('|', "\\|").replace('\n', " ")
+}
+
 fn link_target(path: &Path) -> String {
     // Percent-encode what a Markdown link destination cannot hold.
     path.to_string_lossy()
@@ -120,8 +126,10 @@ pub fn example_index(rows: &[ExampleRow], from: &Path) -> String {
     out
 }
 
-/// The errata index as a Markdown table, links relative to `from`.
-pub fn errata_index(errata: &[Erratum], from: &Path) -> String {
+/// The errata index as a Markdown table, links relative to `from`. Each
+/// note's title and text are Markdown from its chapter; `inline` expands
+/// the inline directives (`{{#value}}`) they may hold.
+pub fn errata_index(errata: &[Erratum], from: &Path, inline: &dyn Fn(&str) -> String) -> String {
     let mut out = String::from("| 位置 | 勘误 | 说明 |\n| :--- | :--- | :--- |\n");
     for e in errata {
         let target = format!(
@@ -139,8 +147,8 @@ pub fn errata_index(errata: &[Erratum], from: &Path) -> String {
             "| [{}]({}) | {} | {} |\n",
             md_cell(&place).replace('[', "\\[").replace(']', "\\]"),
             target,
-            md_cell(&e.title),
-            md_cell(&e.body)
+            table_cell(&inline(&e.title)),
+            table_cell(&inline(&rebase_links(&e.body, &e.chapter.path, from)))
         ));
     }
     out.push_str(&format!("\n共 {} 处勘误。\n", errata.len()));
@@ -158,65 +166,46 @@ pub fn find_errata(src: &str, chapter: &ChapterRef) -> Vec<Erratum> {
     for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
-            Event::End(TagEnd::Heading(_)) => section = heading.take().map(|h| h.trim().to_owned()),
-            Event::Start(Tag::BlockQuote(kind)) => {
-                if let Some(n) = &mut note {
-                    n.depth += 1;
-                } else if kind == Some(BlockQuoteKind::Caution) {
-                    note = Some(NoteState::default());
-                }
-            }
-            Event::End(TagEnd::BlockQuote(_)) => {
-                if let Some(n) = &mut note {
-                    if n.depth > 0 {
-                        n.depth -= 1;
-                    } else if let Some(e) =
-                        note.take()
-                            .expect("checked")
-                            .finish(chapter, &section, out.len() + 1)
-                    {
-                        out.push(e);
-                    }
-                }
-            }
-            Event::Start(Tag::Strong) => {
-                if let Some(n) = &mut note
-                    && !n.para_done
-                    && n.strong.is_none()
-                {
-                    n.in_strong = true;
-                    n.strong = Some((String::new(), range.start));
-                }
-            }
-            Event::End(TagEnd::Strong) => {
-                if let Some(n) = &mut note {
-                    n.in_strong = false;
-                }
-            }
-            Event::End(TagEnd::Paragraph) => {
-                if let Some(n) = &mut note {
-                    n.para_done = true;
-                }
+            Event::End(TagEnd::Heading(_)) => {
+                section = heading.take().map(|h| h.trim().to_owned());
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = &mut heading {
                     h.push_str(&t);
                 }
-                if let Some(n) = &mut note
-                    && !n.para_done
-                {
-                    match &mut n.strong {
-                        Some((title, _)) if n.in_strong => title.push_str(&t),
-                        _ => n.body.push_str(&t),
+            }
+            Event::Start(Tag::BlockQuote(kind)) => match &mut note {
+                Some(n) => n.depth += 1,
+                None if kind == Some(BlockQuoteKind::Caution) => note = Some(NoteState::default()),
+                None => {}
+            },
+            Event::End(TagEnd::BlockQuote(_)) => {
+                if let Some(n) = &mut note {
+                    if n.depth > 0 {
+                        n.depth -= 1;
+                    } else {
+                        let n = note.take().expect("checked");
+                        if let Some(e) = n.finish(src, chapter, &section, out.len() + 1) {
+                            out.push(e);
+                        }
                     }
                 }
             }
-            Event::SoftBreak | Event::HardBreak => {
+            Event::Start(Tag::Paragraph) => {
                 if let Some(n) = &mut note
-                    && !n.para_done
-                    && !n.in_strong
+                    && n.paragraph.is_none()
                 {
-                    n.body.push(' ');
+                    n.paragraph = Some(range);
+                }
+            }
+            Event::Start(Tag::Strong) => {
+                if let Some(n) = &mut note
+                    && n.strong.is_none()
+                    && n.paragraph
+                        .as_ref()
+                        .is_some_and(|p| p.contains(&range.start))
+                {
+                    n.strong = Some(range);
                 }
             }
             _ => {}
@@ -228,17 +217,25 @@ pub fn find_errata(src: &str, chapter: &ChapterRef) -> Vec<Erratum> {
 #[derive(Default)]
 struct NoteState {
     depth: usize,
-    /// The first bold text and where it starts.
-    strong: Option<(String, usize)>,
-    in_strong: bool,
-    body: String,
-    para_done: bool,
+    /// The note's first paragraph.
+    paragraph: Option<std::ops::Range<usize>>,
+    /// Its first bold text, delimiters included.
+    strong: Option<std::ops::Range<usize>>,
 }
 
 impl NoteState {
-    fn finish(self, chapter: &ChapterRef, section: &Option<String>, n: usize) -> Option<Erratum> {
-        let (strong, offset) = self.strong?;
-        let title = strong.trim().strip_prefix("勘误")?;
+    fn finish(
+        self,
+        src: &str,
+        chapter: &ChapterRef,
+        section: &Option<String>,
+        n: usize,
+    ) -> Option<Erratum> {
+        let (strong, paragraph) = (self.strong?, self.paragraph?);
+        let inner = src[strong.clone()]
+            .trim_start_matches(['*', '_'])
+            .trim_end_matches(['*', '_']);
+        let title = inner.trim().strip_prefix("勘误")?;
         let title = title
             .trim_start_matches([':', '\u{ff1a}', ' ', '\u{3000}'])
             .trim()
@@ -247,11 +244,80 @@ impl NoteState {
             chapter: chapter.clone(),
             section: section.clone(),
             id: format!("errata-{n}"),
-            offset,
+            offset: strong.start,
             title: title.to_owned(),
-            body: self.body.split_whitespace().collect::<Vec<_>>().join(" "),
+            body: one_line(&src[strong.end..paragraph.end]),
         })
     }
+}
+
+/// A paragraph's source on one line: the container prefixes of its
+/// continuation lines (`>` of the block quote, indentation) removed.
+fn one_line(md: &str) -> String {
+    md.lines()
+        .map(|l| l.trim_start_matches([' ', '\t', '>']).trim_end())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Rewrites the relative link targets of `md`, written for the page at
+/// `chapter`, so that they work from the page at `from`.
+pub fn rebase_links(md: &str, chapter: &Path, from: &Path) -> String {
+    let mut edits = Vec::new();
+    for (event, range) in Parser::new_ext(md, Options::empty()).into_offset_iter() {
+        let Event::Start(Tag::Link { dest_url, .. }) = event else {
+            continue;
+        };
+        let dest = dest_url.to_string();
+        if dest.contains("://") || dest.starts_with('/') || dest.starts_with("mailto:") {
+            continue;
+        }
+        let text = &md[range.clone()];
+        // Inline links end with `](dest)`; reference links are left alone.
+        let Some(open) = text.rfind("](") else {
+            continue;
+        };
+        if !text.ends_with(')') {
+            continue;
+        }
+        let new = if let Some(anchor) = dest.strip_prefix('#') {
+            format!("{}#{anchor}", relative_link(from, chapter))
+        } else {
+            let (path, anchor) = match dest.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (dest.as_str(), None),
+            };
+            let target = normalize(&chapter.parent().unwrap_or(Path::new("")).join(path));
+            let mut link = relative_link(from, &target);
+            if let Some(a) = anchor {
+                link.push('#');
+                link.push_str(a);
+            }
+            link
+        };
+        edits.push((range.start + open + 2..range.end - 1, new));
+    }
+    let mut out = md.to_owned();
+    for (r, new) in edits.into_iter().rev() {
+        out.replace_range(r, &new);
+    }
+    out
+}
+
+/// Resolves `.` and `..` in a relative path without touching the disk.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -293,13 +359,33 @@ mod tests {
             src[e[0].offset..].starts_with("**勘误"),
             "the anchor goes at the title"
         );
-        assert_eq!(e[0].body, "分数大于 709.78 时 exp 得到 inf。");
-        let md = errata_index(&e, Path::new("appendix/errata.md"));
+        assert_eq!(e[0].body, "分数大于 709.78 时 `exp` 得到 inf。");
+        let md = errata_index(&e, Path::new("appendix/errata.md"), &|s| s.to_owned());
         assert!(
             md.contains("[注意力 › 数值稳定的 Softmax](../part2/attention.md#errata-1)"),
             "{md}"
         );
         assert!(md.contains("共 1 处勘误"), "{md}");
+    }
+
+    #[test]
+    fn note_text_keeps_markdown_and_its_links_are_rebased() {
+        let src = "> [!CAUTION]\n> **勘误:`K.T` 不对。** 见[多头](multi-head.md#形状)与[上文](#softmax),\n> 值为 {{#value a:b}}|$x^\\top$。\n";
+        let e = find_errata(src, &ch("part2/transformer/attention.md"));
+        assert_eq!(e[0].title, "`K.T` 不对");
+        let md = errata_index(&e, Path::new("appendix/errata.md"), &|s| {
+            s.replace("{{#value a:b}}", "42")
+        });
+        assert!(md.contains("| `K.T` 不对 |"), "{md}");
+        assert!(
+            md.contains("[多头](../part2/transformer/multi-head.md#形状)"),
+            "{md}"
+        );
+        assert!(
+            md.contains("[上文](../part2/transformer/attention.md#softmax)"),
+            "{md}"
+        );
+        assert!(md.contains("值为 42\\|$x^\\top$。"), "{md}");
     }
 
     #[test]

@@ -116,14 +116,14 @@ pub fn outputs(
             );
         }
     };
-    let global = match Global::compute(&project.workspace, &config.profile) {
+    let cache = Cache::new(cache_dir(project, config));
+    let global = match Global::compute(&project.workspace, &config.profile, Some(cache.dir())) {
         Ok(g) => g,
         Err(e) => {
             fail_all(&mut results, &mut names.iter(), &format!("{e:#}"));
             return results;
         }
     };
-    let cache = Cache::new(cache_dir(project, config));
     let required = config.runs;
 
     // 1. Source keys.

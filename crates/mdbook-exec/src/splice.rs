@@ -244,8 +244,27 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
         // Reported by `directive::find` already; only the marker is needed.
         Kind::Invalid(message) => Err(Problem::Example(message.clone())),
         Kind::ExampleIndex => Ok(crate::index::example_index(env.example_rows, chapter_path)),
-        Kind::ErrataIndex => Ok(crate::index::errata_index(env.errata, chapter_path)),
+        Kind::ErrataIndex => {
+            let inline = |md: &str| expand_inline(md, env, chapter_path);
+            Ok(crate::index::errata_index(
+                env.errata,
+                chapter_path,
+                &inline,
+            ))
+        }
     }
+}
+
+/// Expands the inline directives of a snippet copied from another chapter
+/// (a 勘误 note's text in the errata table). Block directives cannot occur
+/// inside a paragraph; a problem leaves the error marker in place.
+fn expand_inline(md: &str, env: &Env<'_>, chapter_path: &Path) -> String {
+    let (directives, _) = directive::find(md);
+    let directives: Vec<Directive> = directives
+        .into_iter()
+        .filter(|d| !d.kind.is_block())
+        .collect();
+    expand(md, &directives, env, chapter_path).0
 }
 
 fn code_of(v: &ExampleView, anchor: Option<&str>) -> Result<String, String> {
