@@ -1,5 +1,6 @@
-//! 批量缩放点积注意力:(B, H, L, d) 张量、因果掩码,以及整行被掩码时输出定义为 0 而不是 NaN。
+//! 批量缩放点积注意力：(B, H, L, d) 张量、因果掩码，以及整行被掩码时输出定义为 0 而不是 NaN，并画出权重热力图。
 use guide_support::num::{matrix, vector};
+use guide_support::plot::{self, Figure};
 use guide_support::rng::{normal, seeded};
 use ndarray::{Array2, Array4, ArrayView2, Axis, s};
 
@@ -109,4 +110,29 @@ fn main() {
     let max = row0.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let shifted: Vec<f64> = row0.iter().map(|&x| x - max).collect(); // -inf - (-inf)
     println!("减最大值但不判断:  s - max = {}", vector(&shifted, 4));
+
+    // 图：上面第二个权重矩阵，被掩码的位置（权重按定义为 0）画成灰色
+    let cells: Vec<Vec<f64>> = (0..l)
+        .map(|i| {
+            (0..l)
+                .map(|j| {
+                    if mask[[i, j]] {
+                        w[[0, 0, i, j]]
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let labels = plot::tick_labels(l, 1);
+    let fig = Figure {
+        title: "因果 + 左侧填充掩码下的注意力权重",
+        x_label: "key 位置（0 是 <pad>），灰色：被掩码",
+        y_label: "query 位置",
+        width: 560,
+        height: 480,
+    };
+    let svg = plot::heatmap_with_range(&fig, &labels, &labels, &cells, (0.0, 1.0));
+    plot::print_figure("weights", &svg);
 }

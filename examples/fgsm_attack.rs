@@ -4,14 +4,14 @@ use guide_support::num::percent;
 use guide_support::rng::{GuideRng, normal, seeded, uniform};
 use guide_support::{Align, Table, f4, fixed, value};
 
-const WEAK: usize = 50; // 弱特征个数
-const DIM: usize = 1 + WEAK;
+pub(crate) const WEAK: usize = 50; // 弱特征个数
+pub(crate) const DIM: usize = 1 + WEAK;
 
 // ANCHOR: data
 /// 标签 y ∈ {0, 1},记 s = 2y − 1 ∈ {−1, +1}。
 /// 特征 0 是"强特征":1.5·s + 噪声;特征 1..=50 是"弱特征":各自只有 0.3·s + 噪声,
 /// 单看一个几乎没用,合起来却很有预测力。噪声都是 N(0, 1)。
-fn make_data(rng: &mut GuideRng, n: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
+pub(crate) fn make_data(rng: &mut GuideRng, n: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
     let mut xs = Vec::with_capacity(n);
     let mut ys = Vec::with_capacity(n);
     for _ in 0..n {
@@ -27,7 +27,7 @@ fn make_data(rng: &mut GuideRng, n: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
 // ANCHOR_END: data
 
 // ANCHOR: model
-fn sigmoid(z: f64) -> f64 {
+pub(crate) fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
         1.0 / (1.0 + libm::exp(-z))
     } else {
@@ -36,18 +36,18 @@ fn sigmoid(z: f64) -> f64 {
     }
 }
 
-struct LogReg {
-    w: Vec<f64>,
-    b: f64,
+pub(crate) struct LogReg {
+    pub(crate) w: Vec<f64>,
+    pub(crate) b: f64,
 }
 
 impl LogReg {
-    fn logit(&self, x: &[f64]) -> f64 {
+    pub(crate) fn logit(&self, x: &[f64]) -> f64 {
         self.w.iter().zip(x).map(|(w, v)| w * v).sum::<f64>() + self.b
     }
 
     /// 全批量梯度下降,最小化平均交叉熵。
-    fn train(xs: &[Vec<f64>], ys: &[f64], epochs: usize, lr: f64) -> LogReg {
+    pub(crate) fn train(xs: &[Vec<f64>], ys: &[f64], epochs: usize, lr: f64) -> LogReg {
         let mut m = LogReg {
             w: vec![0.0; DIM],
             b: 0.0,
@@ -71,7 +71,7 @@ impl LogReg {
         m
     }
 
-    fn accuracy(&self, xs: &[Vec<f64>], ys: &[f64]) -> f64 {
+    pub(crate) fn accuracy(&self, xs: &[Vec<f64>], ys: &[f64]) -> f64 {
         let correct = xs
             .iter()
             .zip(ys)
@@ -85,7 +85,7 @@ impl LogReg {
 // ANCHOR: fgsm
 /// FGSM:x_adv = x + ε · sign(∇_x 损失)。
 /// 对逻辑回归,∇_x 损失 = (σ(w·x + b) − y) · w。
-fn fgsm(m: &LogReg, x: &[f64], y: f64, eps: f64) -> Vec<f64> {
+pub(crate) fn fgsm(m: &LogReg, x: &[f64], y: f64, eps: f64) -> Vec<f64> {
     let err = sigmoid(m.logit(x)) - y;
     x.iter()
         .zip(&m.w)

@@ -1,69 +1,20 @@
 //! 练习参考答案:同样幅度 ε 的随机 ±ε 噪声几乎不影响准确率,FGSM 的扰动方向才是关键。
 
 use guide_support::num::percent;
-use guide_support::rng::{GuideRng, normal, seeded, uniform};
+use guide_support::rng::{seeded, uniform};
 use guide_support::{Align, Table, fixed};
 
-const WEAK: usize = 50;
-
-/// 与正文 fgsm_attack 相同的数据:1 个强特征 + 50 个弱特征。
-fn make_data(rng: &mut GuideRng, n: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
-    let mut xs = Vec::new();
-    let mut ys = Vec::new();
-    for _ in 0..n {
-        let y = if uniform(rng) < 0.5 { 1.0 } else { 0.0 };
-        let s = 2.0 * y - 1.0;
-        let mut x = vec![1.5 * s + normal(rng)];
-        x.extend((0..WEAK).map(|_| 0.3 * s + normal(rng)));
-        xs.push(x);
-        ys.push(y);
-    }
-    (xs, ys)
-}
-
-fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + libm::exp(-z))
-    } else {
-        libm::exp(z) / (1.0 + libm::exp(z))
-    }
-}
-
-fn logit(w: &[f64], b: f64, x: &[f64]) -> f64 {
-    w.iter().zip(x).map(|(a, v)| a * v).sum::<f64>() + b
-}
-
-fn train(xs: &[Vec<f64>], ys: &[f64]) -> (Vec<f64>, f64) {
-    let (mut w, mut b) = (vec![0.0; 1 + WEAK], 0.0);
-    let n = xs.len() as f64;
-    for _ in 0..150 {
-        let mut gw = vec![0.0; w.len()];
-        let mut gb = 0.0;
-        for (x, &y) in xs.iter().zip(ys) {
-            let err = sigmoid(logit(&w, b, x)) - y;
-            gw.iter_mut().zip(x).for_each(|(g, v)| *g += err * v / n);
-            gb += err / n;
-        }
-        w.iter_mut().zip(&gw).for_each(|(a, g)| *a -= 0.5 * g);
-        b -= 0.5 * gb;
-    }
-    (w, b)
-}
-
-fn accuracy(w: &[f64], b: f64, xs: &[Vec<f64>], ys: &[f64]) -> f64 {
-    let ok = xs
-        .iter()
-        .zip(ys)
-        .filter(|(x, y)| (logit(w, b, x) > 0.0) == (**y == 1.0))
-        .count();
-    ok as f64 / xs.len() as f64
-}
+// 数据、逻辑回归与 FGSM 来自正文示例 fgsm_attack。
+#[allow(dead_code)]
+#[path = "fgsm_attack.rs"]
+mod attack;
+use attack::{LogReg, fgsm, make_data};
 
 fn main() {
     let mut rng = seeded(1412);
     let (train_x, train_y) = make_data(&mut rng, 600);
     let (test_x, test_y) = make_data(&mut rng, 2000);
-    let (w, b) = train(&train_x, &train_y);
+    let model = LogReg::train(&train_x, &train_y, 150, 0.5);
 
     let mut noise_rng = seeded(99);
     let mut t = Table::new(["ε", "随机 ±ε 噪声", "FGSM"]).align([Align::Right; 3]);
@@ -83,19 +34,12 @@ fn main() {
                     })
                     .collect::<Vec<f64>>(),
             );
-            // FGSM:对逻辑回归等于 x − ε·s·sign(w),s = 2y − 1
-            let s = 2.0 * y - 1.0;
-            adv.push(
-                x.iter()
-                    .zip(&w)
-                    .map(|(v, wi)| v - eps * s * wi.signum())
-                    .collect::<Vec<f64>>(),
-            );
+            adv.push(fgsm(&model, x, y, eps));
         }
         t.row([
             fixed(eps, 1),
-            percent(accuracy(&w, b, &noisy, &test_y), 1),
-            percent(accuracy(&w, b, &adv, &test_y), 1),
+            percent(model.accuracy(&noisy, &test_y), 1),
+            percent(model.accuracy(&adv, &test_y), 1),
         ]);
     }
     print!("{}", t.text());

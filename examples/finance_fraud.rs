@@ -1,9 +1,13 @@
 //! 金融风控玩具:由种子随机数拼出交易描述,比较关键词规则与朴素贝叶斯两个版本的混淆矩阵、精确率、召回率、误报率,并把“提升 20%”按绝对值和相对值两种读法算出来。
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use guide_support::rng::{seeded, shuffle, uniform, weighted_index};
 use guide_support::{Align, Table, fixed, value};
+
+// 朴素贝叶斯分类器来自 REST API 一章的 rest_classifier。
+#[allow(dead_code)]
+#[path = "rest_classifier.rs"]
+mod classifier;
+use classifier::NaiveBayes;
 
 // ANCHOR: data
 /// 描述的每个槽位:(短语, 正常交易中的权重, 欺诈交易中的权重)。
@@ -50,7 +54,7 @@ const EXTRA: Slot = &[
 ];
 
 /// 先按先验抽标签,再按该标签的权重抽每个槽位。返回 (是否欺诈, 描述)。
-fn generate(n: usize, fraud_rate: f64, seed: u64) -> Vec<(bool, String)> {
+pub(crate) fn generate(n: usize, fraud_rate: f64, seed: u64) -> Vec<(bool, String)> {
     let mut rng = seeded(seed);
     (0..n)
         .map(|_| {
@@ -81,76 +85,34 @@ fn rule_v1(text: &str) -> bool {
         .any(|k| text.contains(k))
 }
 
-/// 版本 2:字符二元组上的多项式朴素贝叶斯(与 REST 一章相同),输出 P(欺诈 | 描述)。
-struct NaiveBayes {
-    log_prior: [f64; 2],
-    log_prob: [BTreeMap<String, f64>; 2],
-    log_unseen: [f64; 2],
-    vocab: BTreeSet<String>,
+/// 版本 2：REST API 一章的多项式朴素贝叶斯（字符二元组，拉普拉斯平滑 α = 1）。
+pub(crate) fn train_nb(data: &[(bool, String)]) -> NaiveBayes {
+    let labelled: Vec<(&str, &str)> = data
+        .iter()
+        .map(|(fraud, text)| (if *fraud { "欺诈" } else { "正常" }, text.as_str()))
+        .collect();
+    NaiveBayes::train(&labelled, 1.0)
 }
 
-fn bigrams(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for run in text.split(|c: char| !c.is_alphanumeric()) {
-        let chars: Vec<char> = run.chars().collect();
-        out.extend(chars.windows(2).map(|p| p.iter().collect::<String>()));
-    }
-    out
-}
-
-impl NaiveBayes {
-    fn train(data: &[(bool, String)]) -> Self {
-        let mut docs = [0.0f64; 2];
-        let mut counts: [BTreeMap<String, f64>; 2] = Default::default();
-        let mut vocab = BTreeSet::new();
-        for (fraud, text) in data {
-            let c = usize::from(*fraud);
-            docs[c] += 1.0;
-            for w in bigrams(text) {
-                *counts[c].entry(w.clone()).or_default() += 1.0;
-                vocab.insert(w);
-            }
-        }
-        let v = vocab.len() as f64;
-        let n = docs[0] + docs[1];
-        let denom = |c: usize| counts[c].values().sum::<f64>() + v; // 拉普拉斯平滑 α = 1
-        let table = |c: usize| {
-            counts[c]
-                .iter()
-                .map(|(w, k)| (w.clone(), libm::log((k + 1.0) / denom(c))))
-                .collect()
-        };
-        NaiveBayes {
-            log_prior: [libm::log(docs[0] / n), libm::log(docs[1] / n)],
-            log_prob: [table(0), table(1)],
-            log_unseen: [libm::log(1.0 / denom(0)), libm::log(1.0 / denom(1))],
-            vocab,
-        }
-    }
-
-    fn p_fraud(&self, text: &str) -> f64 {
-        let mut s = self.log_prior;
-        for w in bigrams(text).into_iter().filter(|w| self.vocab.contains(w)) {
-            for (c, sc) in s.iter_mut().enumerate() {
-                *sc += *self.log_prob[c].get(&w).unwrap_or(&self.log_unseen[c]);
-            }
-        }
-        1.0 / (1.0 + libm::exp(s[0] - s[1])) // 两类时 softmax 就是 sigmoid(对数几率)
-    }
+/// P(欺诈 | 描述)：两类时 softmax 就是对数几率的 sigmoid。
+pub(crate) fn p_fraud(nb: &NaiveBayes, text: &str) -> f64 {
+    let (s, _) = nb.log_joint(text); // 各类的 s_c，顺序同 nb.labels
+    let at = |label: &str| nb.labels.iter().position(|l| l == label).unwrap();
+    1.0 / (1.0 + libm::exp(s[at("正常")] - s[at("欺诈")]))
 }
 // ANCHOR_END: models
 
 // ANCHOR: metrics
 #[derive(Default)]
-struct Confusion {
-    tp: usize,
-    fn_: usize,
-    fp: usize,
-    tn: usize,
+pub(crate) struct Confusion {
+    pub(crate) tp: usize,
+    pub(crate) fn_: usize,
+    pub(crate) fp: usize,
+    pub(crate) tn: usize,
 }
 
 impl Confusion {
-    fn new(truth: &[bool], pred: &[bool]) -> Self {
+    pub(crate) fn new(truth: &[bool], pred: &[bool]) -> Self {
         let mut m = Confusion::default();
         for (&t, &p) in truth.iter().zip(pred) {
             match (t, p) {
@@ -169,19 +131,19 @@ impl Confusion {
             a as f64 / b as f64
         }
     }
-    fn accuracy(&self) -> f64 {
+    pub(crate) fn accuracy(&self) -> f64 {
         Self::ratio(self.tp + self.tn, self.tp + self.fn_ + self.fp + self.tn)
     }
-    fn precision(&self) -> f64 {
+    pub(crate) fn precision(&self) -> f64 {
         Self::ratio(self.tp, self.tp + self.fp)
     }
-    fn recall(&self) -> f64 {
+    pub(crate) fn recall(&self) -> f64 {
         Self::ratio(self.tp, self.tp + self.fn_) // 也叫真正率 TPR
     }
-    fn fpr(&self) -> f64 {
+    pub(crate) fn fpr(&self) -> f64 {
         Self::ratio(self.fp, self.fp + self.tn) // 误报率的一种定义:正常交易被报警的比例
     }
-    fn fdr(&self) -> f64 {
+    pub(crate) fn fdr(&self) -> f64 {
         Self::ratio(self.fp, self.tp + self.fp) // 另一种定义:报警里有多少是误报 = 1 − 精确率
     }
 }
@@ -229,7 +191,7 @@ fn main() {
     );
     println!();
 
-    let nb = NaiveBayes::train(train);
+    let nb = train_nb(train);
     let v1 = Confusion::new(
         &truth,
         &test.iter().map(|(_, t)| rule_v1(t)).collect::<Vec<_>>(),
@@ -238,7 +200,7 @@ fn main() {
         &truth,
         &test
             .iter()
-            .map(|(_, t)| nb.p_fraud(t) >= 0.5)
+            .map(|(_, t)| p_fraud(&nb, t) >= 0.5)
             .collect::<Vec<_>>(),
     );
     let never = Confusion::new(&truth, &vec![false; truth.len()]);

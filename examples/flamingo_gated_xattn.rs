@@ -5,21 +5,21 @@ use guide_support::rng::{GuideRng, normal, seeded};
 use guide_support::table::display_width;
 use guide_support::{f4, fixed, value};
 
-type Mat = Vec<Vec<f64>>;
+pub(crate) type Mat = Vec<Vec<f64>>;
 
-fn shape(m: &Mat) -> String {
+pub(crate) fn shape(m: &Mat) -> String {
     format!("({}, {})", m.len(), m[0].len())
 }
 
 /// 元素取自 N(0, 1/rows) 的随机矩阵,模拟初始化后的权重。
-fn randn(rng: &mut GuideRng, rows: usize, cols: usize) -> Mat {
+pub(crate) fn randn(rng: &mut GuideRng, rows: usize, cols: usize) -> Mat {
     let s = 1.0 / (rows as f64).sqrt();
     (0..rows)
         .map(|_| (0..cols).map(|_| s * normal(rng)).collect())
         .collect()
 }
 
-fn matmul(a: &Mat, b: &Mat) -> Mat {
+pub(crate) fn matmul(a: &Mat, b: &Mat) -> Mat {
     a.iter()
         .map(|row| {
             (0..b[0].len())
@@ -30,7 +30,7 @@ fn matmul(a: &Mat, b: &Mat) -> Mat {
 }
 
 /// 逐行 LayerNorm(省略可学习的缩放与平移)。
-fn layer_norm(x: &Mat) -> Mat {
+pub(crate) fn layer_norm(x: &Mat) -> Mat {
     x.iter()
         .map(|row| {
             let n = row.len() as f64;
@@ -49,13 +49,15 @@ fn gelu(x: f64) -> f64 {
     0.5 * x * (1.0 + libm::tanh(c * (x + 0.044715 * x * x * x)))
 }
 
-struct Weights {
-    wq: Mat,
-    wk: Mat,
-    wv: Mat,
-    wo: Mat,
-    w1: Mat,
-    w2: Mat,
+/// 一个 GATED XATTN-DENSE 块的权重：交叉注意力的四个投影和前馈层的两个矩阵。
+#[derive(Clone)]
+pub(crate) struct Weights {
+    pub(crate) wq: Mat,
+    pub(crate) wk: Mat,
+    pub(crate) wv: Mat,
+    pub(crate) wo: Mat,
+    pub(crate) w1: Mat,
+    pub(crate) w2: Mat,
 }
 
 // ANCHOR: mask
@@ -129,7 +131,7 @@ fn add_scaled(x: &Mat, f: &Mat, g: f64) -> Mat {
 
 /// GATED XATTN-DENSE:插在冻结的语言模型层之前。
 /// y = x + tanh(α_attn)·XAttn(x, 视觉);  y = y + tanh(α_ff)·FFW(y)
-fn gated_xattn_dense(
+pub(crate) fn gated_xattn_dense(
     x: &Mat,
     visual: &Mat,
     mask: &[Vec<bool>],

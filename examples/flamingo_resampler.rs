@@ -1,43 +1,13 @@
 //! 感知重采样器(Perceiver Resampler)的思路:固定数量的可学习隐向量去注意任意多帧的视觉特征,输出个数始终不变。
 
-use guide_support::rng::{GuideRng, normal, seeded};
+use guide_support::rng::seeded;
 use guide_support::{Align, Table, int};
 
-type Mat = Vec<Vec<f64>>;
-
-fn shape(m: &Mat) -> String {
-    format!("({}, {})", m.len(), m[0].len())
-}
-
-fn randn(rng: &mut GuideRng, rows: usize, cols: usize) -> Mat {
-    let s = 1.0 / (rows as f64).sqrt();
-    (0..rows)
-        .map(|_| (0..cols).map(|_| s * normal(rng)).collect())
-        .collect()
-}
-
-fn matmul(a: &Mat, b: &Mat) -> Mat {
-    a.iter()
-        .map(|row| {
-            (0..b[0].len())
-                .map(|j| row.iter().zip(b).map(|(x, br)| x * br[j]).sum())
-                .collect()
-        })
-        .collect()
-}
-
-fn layer_norm(x: &Mat) -> Mat {
-    x.iter()
-        .map(|row| {
-            let n = row.len() as f64;
-            let mean = row.iter().sum::<f64>() / n;
-            let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
-            row.iter()
-                .map(|v| (v - mean) / (var + 1e-5).sqrt())
-                .collect()
-        })
-        .collect()
-}
+// 矩阵小工具（随机初始化、矩阵乘、LayerNorm）来自同一章的 flamingo_gated_xattn。
+#[allow(dead_code)]
+#[path = "flamingo_gated_xattn.rs"]
+mod xattn;
+use xattn::{Mat, layer_norm, matmul, randn, shape};
 
 fn add(a: &Mat, b: &Mat) -> Mat {
     a.iter()

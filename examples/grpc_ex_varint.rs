@@ -1,5 +1,6 @@
 //! 练习参考答案:protobuf 整数字段各占几个字节——varint 随数值增长,负的 int32 要 10 字节,sint32 的 zigzag 编码和定长 fixed32 各有适用场合。
 
+use guide_support::num::hex;
 use guide_support::{Align, Table};
 use prost::Message;
 
@@ -20,14 +21,6 @@ struct S32 {
 struct F32 {
     #[prost(sfixed32, tag = "1")]
     v: i32,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn main() {

@@ -1,5 +1,6 @@
 //! gRPC:同一条消息编码成 JSON 与 protobuf 各占多少字节,逐字节拆解 protobuf 线格式,并验证编解码往返一致。
 
+use guide_support::num::hex;
 use guide_support::rng::{normal, seeded};
 use guide_support::{Align, Table, fixed, value};
 use prost::Message;
@@ -65,14 +66,6 @@ fn read_varint(buf: &[u8], pos: &mut usize) -> u64 {
         }
         shift += 7;
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// 按线格式逐个字段拆开一条消息;不是文本的 LEN 字段当作嵌套消息继续拆。

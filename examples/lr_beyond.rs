@@ -1,4 +1,5 @@
-//! 步数超过 T_max 后余弦退火的学习率会回升(2·T_max 时回到 η_max);对比截断与 SGDR 式的有意重启。
+//! 步数超过 T_max 后余弦退火的学习率会回升（2·T_max 时回到 η_max）；对比截断与 SGDR 式的有意重启，并画出三者在 0..400 步上的曲线。
+use guide_support::plot::{self, Figure};
 use guide_support::{Align, Table, sci, value};
 use std::f64::consts::PI;
 
@@ -53,4 +54,23 @@ fn main() {
     println!();
     value("closed_150", sci(closed_form(150), 3));
     value("closed_200", sci(closed_form(200), 3));
+
+    // 图：三种做法在 0..400 步上的学习率（纵轴以 10⁻³ 为单位）
+    let curve = |f: &dyn Fn(u32) -> f64| {
+        (0..=400)
+            .map(|t| (f64::from(t), f(t) * 1e3))
+            .collect::<Vec<_>>()
+    };
+    let lines = [
+        ("闭式照算", curve(&closed_form)),
+        ("截断在 T_max", curve(&clamped)),
+        ("SGDR(T_0=100, T_mult=2)", curve(&|t| sgdr(t, 100, 2))),
+    ];
+    let fig = Figure {
+        title: "越过 T_max = 100 之后",
+        x_label: "步 t",
+        y_label: "学习率 η（×10⁻³）",
+        ..Figure::default()
+    };
+    plot::print_figure("beyond", &plot::line_chart(&fig, &plot::series(&lines)));
 }

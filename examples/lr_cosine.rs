@@ -1,4 +1,5 @@
-//! 余弦退火(T_max = 100,η_min = 1e-6,即大纲的配置)与“线性预热 + 余弦退火”在若干步上的学习率。
+//! 余弦退火（T_max = 100，η_min = 1e-6，即大纲的配置）与“线性预热 + 余弦退火”在若干步上的学习率，并画出两条日程曲线。
+use guide_support::plot::{self, Figure};
 use guide_support::{Align, Table, sci, value};
 use std::f64::consts::PI;
 
@@ -41,4 +42,22 @@ fn main() {
     value("cos_t50", sci(cosine(50), 3));
     value("cos_t100", sci(cosine(100), 3));
     value("warm_t0", sci(warmup_cosine(0), 3));
+
+    // 图：两种日程的整条曲线（纵轴以 10⁻³ 为单位）
+    let curve = |f: fn(u32) -> f64| {
+        (0..=T_MAX)
+            .map(|t| (f64::from(t), f(t) * 1e3))
+            .collect::<Vec<_>>()
+    };
+    let lines = [
+        ("余弦退火", curve(cosine)),
+        ("预热 + 余弦", curve(warmup_cosine)),
+    ];
+    let fig = Figure {
+        title: "余弦退火与预热 + 余弦（T_max = 100）",
+        x_label: "步 t",
+        y_label: "学习率 η（×10⁻³）",
+        ..Figure::default()
+    };
+    plot::print_figure("schedules", &plot::line_chart(&fig, &plot::series(&lines)));
 }

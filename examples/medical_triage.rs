@@ -1,11 +1,15 @@
 //! 医疗分诊玩具:规则引擎加朴素贝叶斯给症状描述分级(急诊/门诊/居家观察),与参考标注比较原始一致率和 Cohen's kappa。玩具数据,不是医疗建议。
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use guide_support::rng::{seeded, shuffle, uniform, weighted_index};
 use guide_support::{Align, Table, fixed, value};
 
-const LABELS: [&str; 3] = ["急诊", "门诊", "居家观察"];
+// 朴素贝叶斯分类器来自 REST API 一章的 rest_classifier。
+#[allow(dead_code)]
+#[path = "rest_classifier.rs"]
+mod classifier;
+use classifier::NaiveBayes;
+
+pub(crate) const LABELS: [&str; 3] = ["急诊", "门诊", "居家观察"];
 
 // ANCHOR: data
 /// 症状短语和它在参考标注规则里的严重程度:0 = 危险信号,1 = 需要就诊,2 = 轻微。
@@ -73,75 +77,30 @@ fn record(rng: &mut guide_support::rng::GuideRng) -> (usize, String) {
 
 // ANCHOR: system
 /// 规则引擎:命中危险信号关键词直接判急诊。规则表故意不全(没有“肢体无力”“剧烈头痛”)。
-fn red_flag(text: &str) -> bool {
+pub(crate) fn red_flag(text: &str) -> bool {
     ["胸口", "呼吸困难", "意识模糊", "呕血"]
         .iter()
         .any(|k| text.contains(k))
 }
 
-/// 规则没命中的,交给三分类朴素贝叶斯(字符二元组,拉普拉斯平滑)。
-struct NaiveBayes {
-    log_prior: Vec<f64>,
-    log_prob: Vec<BTreeMap<String, f64>>,
-    log_unseen: Vec<f64>,
-    vocab: BTreeSet<String>,
+/// 规则没命中的，交给三分类朴素贝叶斯：REST API 一章的分类器，标签就是 LABELS 里的级别名。
+pub(crate) fn train_nb(data: &[(usize, String)]) -> NaiveBayes {
+    let labelled: Vec<(&str, &str)> = data.iter().map(|(c, t)| (LABELS[*c], t.as_str())).collect();
+    NaiveBayes::train(&labelled, 1.0)
 }
 
-fn bigrams(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for run in text.split(|c: char| !c.is_alphanumeric()) {
-        let chars: Vec<char> = run.chars().collect();
-        out.extend(chars.windows(2).map(|p| p.iter().collect::<String>()));
-    }
-    out
+/// 模型给出的级别（LABELS 的下标）。
+pub(crate) fn nb_level(nb: &NaiveBayes, text: &str) -> usize {
+    let (label, _, _) = nb.predict(text);
+    LABELS.iter().position(|l| *l == label).unwrap()
 }
 
-impl NaiveBayes {
-    fn train(data: &[(usize, String)], k: usize) -> Self {
-        let mut docs = vec![0.0f64; k];
-        let mut counts = vec![BTreeMap::<String, f64>::new(); k];
-        let mut vocab = BTreeSet::new();
-        for (c, text) in data {
-            docs[*c] += 1.0;
-            for w in bigrams(text) {
-                *counts[*c].entry(w.clone()).or_default() += 1.0;
-                vocab.insert(w);
-            }
-        }
-        let v = vocab.len() as f64;
-        let n: f64 = docs.iter().sum();
-        let denoms: Vec<f64> = counts.iter().map(|m| m.values().sum::<f64>() + v).collect();
-        NaiveBayes {
-            log_prior: docs.iter().map(|d| libm::log(d / n)).collect(),
-            log_prob: counts
-                .iter()
-                .zip(&denoms)
-                .map(|(m, d)| {
-                    m.iter()
-                        .map(|(w, x)| (w.clone(), libm::log((x + 1.0) / d)))
-                        .collect()
-                })
-                .collect(),
-            log_unseen: denoms.iter().map(|d| libm::log(1.0 / d)).collect(),
-            vocab,
-        }
-    }
-
-    fn predict(&self, text: &str) -> usize {
-        let words: Vec<String> = bigrams(text)
-            .into_iter()
-            .filter(|w| self.vocab.contains(w))
-            .collect();
-        let score = |c: usize| {
-            self.log_prior[c]
-                + words
-                    .iter()
-                    .map(|w| *self.log_prob[c].get(w).unwrap_or(&self.log_unseen[c]))
-                    .sum::<f64>()
-        };
-        (0..self.log_prior.len())
-            .max_by(|&a, &b| score(a).total_cmp(&score(b)))
-            .unwrap()
+/// 整个系统：先过规则，没命中再问模型。
+pub(crate) fn triage(nb: &NaiveBayes, text: &str) -> usize {
+    if red_flag(text) {
+        0
+    } else {
+        nb_level(nb, text)
     }
 }
 // ANCHOR_END: system
@@ -158,11 +117,20 @@ fn agreement(reference: &[usize], system: &[usize], k: usize) -> (f64, f64, f64)
 }
 // ANCHOR_END: kappa
 
-fn main() {
+/// 一组病历：(参考标注的级别, 描述)。
+pub(crate) type Records = Vec<(usize, String)>;
+
+/// 900 条病历，用固定种子打乱，前 600 条训练、后 300 条测试。
+pub(crate) fn dataset() -> (Records, Records) {
     let mut rng = seeded(60);
-    let mut data: Vec<(usize, String)> = (0..900).map(|_| record(&mut rng)).collect();
+    let mut data: Records = (0..900).map(|_| record(&mut rng)).collect();
     shuffle(&mut seeded(61), &mut data);
-    let (train, test) = data.split_at(600);
+    let test = data.split_off(600);
+    (data, test)
+}
+
+fn main() {
+    let (train, test) = dataset();
 
     println!("示例病历(参考标注):");
     for (label, text) in test.iter().take(4) {
@@ -171,17 +139,14 @@ fn main() {
     println!();
 
     // ANCHOR: run
-    let nb = NaiveBayes::train(train, LABELS.len());
+    let nb = train_nb(&train);
     let reference: Vec<usize> = test.iter().map(|(l, _)| *l).collect();
     let rules_only: Vec<usize> = test
         .iter()
         .map(|(_, t)| if red_flag(t) { 0 } else { 1 })
         .collect();
-    let model_only: Vec<usize> = test.iter().map(|(_, t)| nb.predict(t)).collect();
-    let combined: Vec<usize> = test
-        .iter()
-        .map(|(_, t)| if red_flag(t) { 0 } else { nb.predict(t) })
-        .collect();
+    let model_only: Vec<usize> = test.iter().map(|(_, t)| nb_level(&nb, t)).collect();
+    let combined: Vec<usize> = test.iter().map(|(_, t)| triage(&nb, t)).collect();
     let always_clinic = vec![1usize; test.len()];
     // ANCHOR_END: run
 

@@ -4,7 +4,7 @@ use guide_support::{Align, Table, int, value};
 
 // ANCHOR: bert
 /// BERT(编码器):V 词表,P 位置数,d 隐藏维,f 前馈宽度,l 层数。
-fn bert_params(v: u64, p: u64, d: u64, f: u64, l: u64) -> u64 {
+pub(crate) fn bert_params(v: u64, p: u64, d: u64, f: u64, l: u64) -> u64 {
     let embeddings = (v + p + 2) * d + 2 * d; // 词、位置、两种句段嵌入 + LayerNorm
     let attention = 4 * (d * d + d) + 2 * d; // Q K V O 四个投影 + LayerNorm
     let ffn = (d * f + f) + (f * d + d) + 2 * d; // 两层全连接 + LayerNorm
@@ -15,7 +15,7 @@ fn bert_params(v: u64, p: u64, d: u64, f: u64, l: u64) -> u64 {
 
 // ANCHOR: gpt
 /// GPT(解码器,输出层与词嵌入共享):n_ctx 位置数,前馈宽度固定为 4d。
-fn gpt_params(v: u64, n_ctx: u64, d: u64, l: u64) -> u64 {
+pub(crate) fn gpt_params(v: u64, n_ctx: u64, d: u64, l: u64) -> u64 {
     let per_layer = 12 * d * d + 13 * d; // 注意力 4d²+4d,前馈 8d²+5d,两个 LayerNorm 4d
     v * d + n_ctx * d + l * per_layer + 2 * d // 末尾还有一个 LayerNorm
 }
@@ -24,7 +24,7 @@ fn gpt_params(v: u64, n_ctx: u64, d: u64, l: u64) -> u64 {
 // ANCHOR: t5
 /// T5 v1.0(编码器-解码器,无偏置,RMSNorm 只有权重,输入输出嵌入共享)。
 /// h 头数,k 每头维度(d_kv),le/ld 编码器/解码器层数。
-fn t5_params(v: u64, d: u64, f: u64, h: u64, k: u64, le: u64, ld: u64) -> u64 {
+pub(crate) fn t5_params(v: u64, d: u64, f: u64, h: u64, k: u64, le: u64, ld: u64) -> u64 {
     let attn = 4 * d * h * k; // Q K V O,内部维度 h·k 不一定等于 d
     let ffn = 2 * d * f;
     let encoder = le * (attn + ffn + 2 * d); // 自注意力 + 前馈 + 两个 RMSNorm

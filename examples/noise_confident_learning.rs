@@ -4,12 +4,12 @@ use guide_support::num::{percent, vector};
 use guide_support::rng::{GuideRng, normal, seeded, shuffle, uniform};
 use guide_support::value;
 
-const K: usize = 3; // 类别数
+pub(crate) const K: usize = 3; // 类别数
 const FOLDS: usize = 5;
 
 // ANCHOR: data
 /// 三个二维高斯团,每类 100 个点;真实标签 y,之后再植入噪声。
-fn make_blobs(rng: &mut GuideRng) -> (Vec<[f64; 2]>, Vec<usize>) {
+pub(crate) fn make_blobs(rng: &mut GuideRng) -> (Vec<[f64; 2]>, Vec<usize>) {
     let centres = [[0.0, 0.0], [3.0, 0.0], [1.5, 2.6]];
     let mut xs = Vec::new();
     let mut ys = Vec::new();
@@ -23,7 +23,7 @@ fn make_blobs(rng: &mut GuideRng) -> (Vec<[f64; 2]>, Vec<usize>) {
 }
 
 /// 随机挑 rate 比例的样本,把标签改成另外两类之一。返回带噪标签,以及每个样本是否被改动。
-fn plant_noise(rng: &mut GuideRng, y: &[usize], rate: f64) -> (Vec<usize>, Vec<bool>) {
+pub(crate) fn plant_noise(rng: &mut GuideRng, y: &[usize], rate: f64) -> (Vec<usize>, Vec<bool>) {
     let mut idx: Vec<usize> = (0..y.len()).collect();
     shuffle(rng, &mut idx);
     let n_flip = (y.len() as f64 * rate).round() as usize;
@@ -72,7 +72,11 @@ fn fit(xs: &[[f64; 2]], ys: &[usize]) -> [[f64; 3]; K] {
 
 // ANCHOR: oos
 /// k 折交叉验证:每个样本的概率都来自一个没见过它的模型。
-fn out_of_sample_probs(rng: &mut GuideRng, xs: &[[f64; 2]], labels: &[usize]) -> Vec<[f64; K]> {
+pub(crate) fn out_of_sample_probs(
+    rng: &mut GuideRng,
+    xs: &[[f64; 2]],
+    labels: &[usize],
+) -> Vec<[f64; K]> {
     let mut order: Vec<usize> = (0..xs.len()).collect();
     shuffle(rng, &mut order);
     let mut probs = vec![[0.0; K]; xs.len()];
@@ -96,7 +100,7 @@ fn out_of_sample_probs(rng: &mut GuideRng, xs: &[[f64; 2]], labels: &[usize]) ->
 
 // ANCHOR: joint
 /// 每类阈值 t_j:所有"被标成 j"的样本上,模型给 j 的平均概率。
-fn thresholds(probs: &[[f64; K]], labels: &[usize]) -> [f64; K] {
+pub(crate) fn thresholds(probs: &[[f64; K]], labels: &[usize]) -> [f64; K] {
     let mut t = [0.0; K];
     for j in 0..K {
         let (sum, count) = probs
@@ -112,7 +116,7 @@ fn thresholds(probs: &[[f64; K]], labels: &[usize]) -> [f64; K] {
 /// 置信联合矩阵 C[给定标签][推测的真标签]。
 /// 样本 i 的候选类别是 p̂_ij ≥ t_j 的那些 j;有候选时取其中概率最大的一个计数。
 /// 落在非对角线上的样本就是疑似标错的样本。
-fn confident_joint(
+pub(crate) fn confident_joint(
     probs: &[[f64; K]],
     labels: &[usize],
     t: &[f64; K],

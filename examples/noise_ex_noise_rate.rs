@@ -1,133 +1,14 @@
 //! 练习参考答案:不同噪声比例下,置信学习与"预测类别 ≠ 给定标签"基线的查准率和查全率。
 
 use guide_support::num::percent;
-use guide_support::rng::{GuideRng, normal, seeded, shuffle, uniform};
+use guide_support::rng::seeded;
 use guide_support::{Align, Table};
 
-const K: usize = 3; // 类别数
-const FOLDS: usize = 5;
-
-/// 三个二维高斯团,每类 100 个点;真实标签 y,之后再植入噪声。
-fn make_blobs(rng: &mut GuideRng) -> (Vec<[f64; 2]>, Vec<usize>) {
-    let centres = [[0.0, 0.0], [3.0, 0.0], [1.5, 2.6]];
-    let mut xs = Vec::new();
-    let mut ys = Vec::new();
-    for (class, c) in centres.iter().enumerate() {
-        for _ in 0..100 {
-            xs.push([c[0] + normal(rng), c[1] + normal(rng)]);
-            ys.push(class);
-        }
-    }
-    (xs, ys)
-}
-
-/// 随机挑 rate 比例的样本,把标签改成另外两类之一。返回带噪标签,以及每个样本是否被改动。
-fn plant_noise(rng: &mut GuideRng, y: &[usize], rate: f64) -> (Vec<usize>, Vec<bool>) {
-    let mut idx: Vec<usize> = (0..y.len()).collect();
-    shuffle(rng, &mut idx);
-    let n_flip = (y.len() as f64 * rate).round() as usize;
-    let mut noisy = y.to_vec();
-    let mut flipped = vec![false; y.len()];
-    for &i in &idx[..n_flip] {
-        let shift = if uniform(rng) < 0.5 { 1 } else { 2 };
-        noisy[i] = (y[i] + shift) % K;
-        flipped[i] = true;
-    }
-    (noisy, flipped)
-}
-
-/// 多类逻辑回归(softmax 回归),权重 (K, 3):两个特征加偏置。
-fn predict(w: &[[f64; 3]; K], x: &[f64; 2]) -> [f64; K] {
-    let z: Vec<f64> = w.iter().map(|r| r[0] * x[0] + r[1] * x[1] + r[2]).collect();
-    let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = z.iter().map(|v| libm::exp(v - m)).collect();
-    let s: f64 = e.iter().sum();
-    [e[0] / s, e[1] / s, e[2] / s]
-}
-
-fn fit(xs: &[[f64; 2]], ys: &[usize]) -> [[f64; 3]; K] {
-    let mut w = [[0.0; 3]; K];
-    let n = xs.len() as f64;
-    for _ in 0..200 {
-        let mut g = [[0.0; 3]; K];
-        for (x, &y) in xs.iter().zip(ys) {
-            let p = predict(&w, x);
-            for k in 0..K {
-                let err = p[k] - if k == y { 1.0 } else { 0.0 };
-                g[k][0] += err * x[0] / n;
-                g[k][1] += err * x[1] / n;
-                g[k][2] += err / n;
-            }
-        }
-        for k in 0..K {
-            for j in 0..3 {
-                w[k][j] -= 0.5 * g[k][j];
-            }
-        }
-    }
-    w
-}
-/// k 折交叉验证:每个样本的概率都来自一个没见过它的模型。
-fn out_of_sample_probs(rng: &mut GuideRng, xs: &[[f64; 2]], labels: &[usize]) -> Vec<[f64; K]> {
-    let mut order: Vec<usize> = (0..xs.len()).collect();
-    shuffle(rng, &mut order);
-    let mut probs = vec![[0.0; K]; xs.len()];
-    for fold in 0..FOLDS {
-        let held_out: Vec<usize> = order.iter().copied().skip(fold).step_by(FOLDS).collect();
-        let train: Vec<usize> = order
-            .iter()
-            .copied()
-            .filter(|i| !held_out.contains(i))
-            .collect();
-        let tx: Vec<[f64; 2]> = train.iter().map(|&i| xs[i]).collect();
-        let ty: Vec<usize> = train.iter().map(|&i| labels[i]).collect();
-        let w = fit(&tx, &ty);
-        for &i in &held_out {
-            probs[i] = predict(&w, &xs[i]);
-        }
-    }
-    probs
-}
-
-/// 每类阈值 t_j:所有"被标成 j"的样本上,模型给 j 的平均概率。
-fn thresholds(probs: &[[f64; K]], labels: &[usize]) -> [f64; K] {
-    let mut t = [0.0; K];
-    for j in 0..K {
-        let (sum, count) = probs
-            .iter()
-            .zip(labels)
-            .filter(|(_, l)| **l == j)
-            .fold((0.0, 0), |(s, c), (p, _)| (s + p[j], c + 1));
-        t[j] = sum / count as f64;
-    }
-    t
-}
-
-/// 置信联合矩阵 C[给定标签][推测的真标签]。
-/// 样本 i 的候选类别是 p̂_ij ≥ t_j 的那些 j;有候选时取其中概率最大的一个计数。
-/// 落在非对角线上的样本就是疑似标错的样本。
-fn confident_joint(
-    probs: &[[f64; K]],
-    labels: &[usize],
-    t: &[f64; K],
-) -> ([[usize; K]; K], Vec<bool>) {
-    let mut c = [[0; K]; K];
-    let mut suspect = vec![false; labels.len()];
-    for (i, (p, &given)) in probs.iter().zip(labels).enumerate() {
-        let best =
-            (0..K)
-                .filter(|&j| p[j] >= t[j])
-                .fold(None, |best: Option<usize>, j| match best {
-                    Some(b) if p[b] >= p[j] => Some(b),
-                    _ => Some(j),
-                });
-        if let Some(true_guess) = best {
-            c[given][true_guess] += 1;
-            suspect[i] = true_guess != given;
-        }
-    }
-    (c, suspect)
-}
+// 数据、交叉验证与置信联合矩阵来自正文示例 noise_confident_learning。
+#[allow(dead_code)]
+#[path = "noise_confident_learning.rs"]
+mod confident;
+use confident::{K, confident_joint, make_blobs, out_of_sample_probs, plant_noise, thresholds};
 
 /// 基线:样本外概率的 argmax 与给定标签不同就判为错标。
 fn argmax_disagrees(probs: &[[f64; K]], labels: &[usize]) -> Vec<bool> {

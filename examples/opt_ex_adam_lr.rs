@@ -2,34 +2,12 @@
 
 use guide_support::{Align, Table, f4, fixed, int, sci};
 
-fn df(x: f64) -> f64 {
-    2.0 * x + 5.0 * libm::cos(x)
-}
-
-fn x_star() -> f64 {
-    let mut x = 0.0;
-    for _ in 0..50 {
-        x -= df(x) / (2.0 - 5.0 * libm::sin(x));
-    }
-    x
-}
-
-/// Adam(Kingma & Ba, 2015, Algorithm 1),β1 = 0.9,β2 = 0.999,ε = 1e-8;返回全部迭代值。
-fn adam(lr: f64, steps: usize) -> Vec<f64> {
-    let (b1, b2, eps) = (0.9, 0.999, 1e-8);
-    let (mut m, mut v) = (0.0, 0.0);
-    let mut xs = vec![10.0];
-    for t in 1..=steps {
-        let x = xs[t - 1];
-        let g = df(x);
-        m = b1 * m + (1.0 - b1) * g;
-        v = b2 * v + (1.0 - b2) * g * g;
-        let m_hat = m / (1.0 - libm::pow(b1, t as f64));
-        let v_hat = v / (1.0 - libm::pow(b2, t as f64));
-        xs.push(x - lr * m_hat / (v_hat.sqrt() + eps));
-    }
-    xs
-}
+// Adam 与 x* 来自正文示例 opt_optimizers（它又从 opt_newton 取 f′ 和 x*）。
+#[allow(dead_code)]
+#[path = "opt_optimizers.rs"]
+mod optimizers;
+use optimizers::newton::x_star;
+use optimizers::{Adam, run};
 
 fn main() {
     let target = x_star();
@@ -45,7 +23,7 @@ fn main() {
         Align::Right,
     ]);
     for lr in [0.01, 0.05, 0.1, 0.2, 0.5, 1.0] {
-        let xs = adam(lr, 100);
+        let xs = run(&mut Adam::new(lr), 10.0, 100);
         let first = xs.iter().position(|&x| (x - target).abs() < 1e-2);
         t.row([
             fixed(lr, 2),

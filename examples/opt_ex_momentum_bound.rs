@@ -2,34 +2,20 @@
 
 use guide_support::{Align, Table, f4, fixed};
 
-fn df(x: f64) -> f64 {
-    2.0 * x + 5.0 * libm::cos(x)
-}
-
-fn d2f(x: f64) -> f64 {
-    2.0 - 5.0 * libm::sin(x)
-}
-
-fn x_star() -> f64 {
-    let mut x = 0.0;
-    for _ in 0..50 {
-        x -= df(x) / d2f(x);
-    }
-    x
-}
+// 动量法、f″ 与 x* 来自正文示例 opt_optimizers（它又从 opt_newton 取 f′、f″ 和 x*）。
+#[allow(dead_code)]
+#[path = "opt_optimizers.rs"]
+mod optimizers;
+use optimizers::newton::{d2f, x_star};
+use optimizers::{Momentum, run};
 
 /// 从 x* + 0.01 出发,用动量法(μ = 0 即普通梯度下降)走 steps 步,返回最后 100 步里最大的 |x − x*|。
 fn tail_error(lr: f64, mu: f64, target: f64, steps: usize) -> f64 {
-    let (mut x, mut v) = (target + 0.01, 0.0);
-    let mut worst: f64 = 0.0;
-    for t in 0..steps {
-        v = mu * v + df(x);
-        x -= lr * v;
-        if t + 100 >= steps {
-            worst = worst.max((x - target).abs());
-        }
-    }
-    worst
+    let xs = run(&mut Momentum { lr, mu, v: 0.0 }, target + 0.01, steps);
+    xs[xs.len() - 100..]
+        .iter()
+        .map(|x| (x - target).abs())
+        .fold(0.0, f64::max)
 }
 
 fn main() {

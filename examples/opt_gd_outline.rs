@@ -3,11 +3,11 @@
 use guide_support::{Align, Table, f4, int, sci, value};
 
 // ANCHOR: f
-fn f(x: f64) -> f64 {
+pub(crate) fn f(x: f64) -> f64 {
     x * x + 5.0 * libm::sin(x)
 }
 
-fn df(x: f64) -> f64 {
+pub(crate) fn df(x: f64) -> f64 {
     2.0 * x + 5.0 * libm::cos(x)
 }
 // ANCHOR_END: f

@@ -2,22 +2,11 @@
 
 use guide_support::{Align, Table, f4, fixed, int, sci};
 
-fn df(x: f64) -> f64 {
-    2.0 * x + 5.0 * libm::cos(x)
-}
-
-fn d2f(x: f64) -> f64 {
-    2.0 - 5.0 * libm::sin(x)
-}
-
-/// 牛顿法求 f′ 的根,作为“真解” x*。
-fn x_star() -> f64 {
-    let mut x = 0.0;
-    for _ in 0..50 {
-        x -= df(x) / d2f(x);
-    }
-    x
-}
+// f′、f″ 与牛顿法求出的 x* 来自正文示例 opt_newton。
+#[allow(dead_code)]
+#[path = "opt_newton.rs"]
+mod newton;
+use newton::{d2f, df, x_star};
 
 /// 从 10 出发做 steps 步梯度下降,返回全部迭代值(含起点)。
 fn descend(lr: f64, steps: usize) -> Vec<f64> {

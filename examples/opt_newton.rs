@@ -2,11 +2,13 @@
 
 use guide_support::{f4, fixed, sci, value};
 
-fn df(x: f64) -> f64 {
-    2.0 * x + 5.0 * libm::cos(x)
-}
+// f 与 f′ 来自上一节的示例 opt_gd_outline；本章其余示例从这里取 f、f′、f″ 和 x*。
+#[allow(dead_code)]
+#[path = "opt_gd_outline.rs"]
+mod outline;
+pub(crate) use outline::{df, f};
 
-fn d2f(x: f64) -> f64 {
+pub(crate) fn d2f(x: f64) -> f64 {
     2.0 - 5.0 * libm::sin(x)
 }
 
@@ -22,8 +24,8 @@ fn report(k: usize, x: f64, g: f64) {
 
 // ANCHOR: newton
 /// 牛顿法解 f′(x) = 0:x ← x − f′(x) / f″(x),直到 |f′(x)| < 1e-12。
-/// 返回解和所用的迭代次数。
-fn newton(mut x: f64) -> (f64, usize) {
+/// 每次迭代调用一次 report(k, x, f′(x))；返回解和所用的迭代次数。
+fn newton(mut x: f64, mut report: impl FnMut(usize, f64, f64)) -> (f64, usize) {
     for k in 0..20 {
         let g = df(x);
         report(k, x, g);
@@ -36,10 +38,16 @@ fn newton(mut x: f64) -> (f64, usize) {
 }
 // ANCHOR_END: newton
 
+/// 真正的最小值点 x*：从 0 出发的牛顿法，不打印过程。
+pub(crate) fn x_star() -> f64 {
+    newton(0.0, |_, _, _| {}).0
+}
+
 fn main() {
     println!("牛顿法,从 x = 0 出发:");
-    let (x_star, iterations) = newton(0.0);
-    let f_star = x_star * x_star + 5.0 * libm::sin(x_star);
+    let iterations = newton(0.0, report).1;
+    let x_star = x_star(); // 同一个牛顿法，不打印过程
+    let f_star = f(x_star);
     println!("x* = {},f(x*) = {}", fixed(x_star, 6), fixed(f_star, 6));
     println!(
         "f″(x*) = {},稳定学习率上限 2/f″(x*) = {}",

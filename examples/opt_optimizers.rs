@@ -1,26 +1,16 @@
-//! 按原始论文实现动量法、RMSProp 与 Adam,和普通梯度下降在同一个函数、同一个起点上比较。
+//! 按原始论文实现动量法、RMSProp 与 Adam，和普通梯度下降在同一个函数、同一个起点上比较，并画出前 100 步的轨迹图。
 
+use guide_support::plot::{self, Figure};
 use guide_support::{Align, Table, f4, int, sci, value};
 
-fn f(x: f64) -> f64 {
-    x * x + 5.0 * libm::sin(x)
-}
-
-fn df(x: f64) -> f64 {
-    2.0 * x + 5.0 * libm::cos(x)
-}
-
-/// 牛顿法求出的真正最小值点 x*(见 opt_newton)。
-fn x_star() -> f64 {
-    let mut x = 0.0;
-    for _ in 0..50 {
-        x -= df(x) / (2.0 - 5.0 * libm::sin(x));
-    }
-    x
-}
+// f、f′ 与牛顿法求出的真正最小值点 x* 来自正文示例 opt_newton。
+#[allow(dead_code)]
+#[path = "opt_newton.rs"]
+pub(crate) mod newton;
+use newton::{df, f, x_star};
 
 /// 一个优化器:给定当前参数 x 与梯度 g,返回更新后的 x。
-trait Optimizer {
+pub(crate) trait Optimizer {
     fn step(&mut self, x: f64, g: f64) -> f64;
 }
 
@@ -38,10 +28,10 @@ impl Optimizer for Gd {
 
 // ANCHOR: momentum
 /// 重球法(Polyak, 1964),写成 PyTorch SGD(momentum=μ) 的形式:v ← μv + g,x ← x − ηv。
-struct Momentum {
-    lr: f64,
-    mu: f64,
-    v: f64,
+pub(crate) struct Momentum {
+    pub(crate) lr: f64,
+    pub(crate) mu: f64,
+    pub(crate) v: f64,
 }
 
 impl Optimizer for Momentum {
@@ -72,7 +62,7 @@ impl Optimizer for RmsProp {
 
 // ANCHOR: adam
 /// Adam(Kingma & Ba, 2015, Algorithm 1),默认 β1 = 0.9,β2 = 0.999,ε = 1e-8。
-struct Adam {
+pub(crate) struct Adam {
     lr: f64,
     beta1: f64,
     beta2: f64,
@@ -83,7 +73,7 @@ struct Adam {
 }
 
 impl Adam {
-    fn new(lr: f64) -> Self {
+    pub(crate) fn new(lr: f64) -> Self {
         Adam {
             lr,
             beta1: 0.9,
@@ -109,7 +99,7 @@ impl Optimizer for Adam {
 // ANCHOR_END: adam
 
 /// 从 x0 出发走 steps 步,返回全部迭代值(含起点)。
-fn run(opt: &mut dyn Optimizer, x0: f64, steps: usize) -> Vec<f64> {
+pub(crate) fn run(opt: &mut dyn Optimizer, x0: f64, steps: usize) -> Vec<f64> {
     let mut xs = vec![x0];
     for _ in 0..steps {
         let x = xs[xs.len() - 1];
@@ -242,4 +232,26 @@ fn main() {
     value("rms99_x100", f4(last(3)));
     value("adam_x100", f4(last(4)));
     value("adam_moved", f4(10.0 - last(4)));
+
+    // 图：前 100 步的轨迹，外加 x* 所在的水平线
+    let mut lines: Vec<(&str, Vec<(f64, f64)>)> = traj
+        .iter()
+        .map(|(name, xs)| {
+            (
+                *name,
+                xs.iter().enumerate().map(|(k, &x)| (k as f64, x)).collect(),
+            )
+        })
+        .collect();
+    lines.push(("x*（最小值点）", vec![(0.0, target), (100.0, target)]));
+    let fig = Figure {
+        title: "lr = 0.01 时各优化器的 xₜ",
+        x_label: "步数 t",
+        y_label: "xₜ",
+        ..Figure::default()
+    };
+    plot::print_figure(
+        "trajectories",
+        &plot::line_chart(&fig, &plot::series(&lines)),
+    );
 }

@@ -1,4 +1,5 @@
-//! 正弦位置编码(论文的交错排列:偶数维 sin、奇数维 cos),打印各维频率与若干位置的编码值。
+//! 正弦位置编码（论文的交错排列：偶数维 sin、奇数维 cos），打印各维频率与若干位置的编码值，并画出 d = 64 的热力图。
+use guide_support::plot::{self, Figure};
 use guide_support::{Align, Table, f4, fixed, value};
 use std::f64::consts::PI;
 
@@ -58,4 +59,18 @@ fn main() {
         "longest_wavelength",
         fixed(2.0 * PI / omega(d / 2 - 1, d), 1),
     );
+
+    // 图：d = 64 时位置 0..63 的编码，每 8 个位置、每 8 维标一个刻度
+    let (d, n) = (64, 64);
+    let pe: Vec<Vec<f64>> = (0..n).map(|pos| positional_encoding(pos, d)).collect();
+    let fig = Figure {
+        title: "正弦位置编码（d = 64）",
+        x_label: "维度 j",
+        y_label: "位置 pos",
+        width: 640,
+        height: 640,
+    };
+    let (rows, cols) = (plot::tick_labels(n, 8), plot::tick_labels(d, 8));
+    let svg = plot::heatmap_with_range(&fig, &rows, &cols, &pe, (-1.0, 1.0));
+    plot::print_figure("heatmap", &svg);
 }

@@ -1,10 +1,12 @@
 //! 练习参考答案:把逐通道对称量化从 8 位降到 4 位(整数范围 [−7, 7]),再试每 16 个权重一组的缩放因子,比较误差与体积。
 
-use guide_support::rng::{normal, seeded};
 use guide_support::{Align, Table, fixed, int, value};
 
-const ROWS: usize = 8;
-const COLS: usize = 64;
+// 权重矩阵来自正文示例 quant_per_channel。
+#[allow(dead_code)]
+#[path = "quant_per_channel.rs"]
+mod per_channel;
+use per_channel::{COLS, ROWS, weights};
 
 /// 把 `w` 切成长度为 `group` 的段,每段一个对称缩放因子 S = max|w| / qmax,返回还原值。
 fn fake_quant(w: &[f32], group: usize, qmax: i32) -> Vec<f32> {
@@ -18,13 +20,7 @@ fn fake_quant(w: &[f32], group: usize, qmax: i32) -> Vec<f32> {
 }
 
 fn main() {
-    // 与正文 quant_per_channel 相同的权重矩阵
-    let sigma = [0.005f32, 0.01, 0.02, 0.02, 0.04, 0.08, 0.16, 0.32];
-    let mut rng = seeded(7);
-    let w: Vec<Vec<f32>> = sigma
-        .iter()
-        .map(|&s| (0..COLS).map(|_| s * normal(&mut rng) as f32).collect())
-        .collect();
+    let w = weights(); // 与正文 quant_per_channel 相同的权重矩阵
 
     // (名称, 位数, 组长, 整数上限)
     let schemes = [

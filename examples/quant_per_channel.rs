@@ -1,10 +1,11 @@
-//! 逐张量与逐通道对称 int8 量化同一个权重矩阵:各行幅度相差很大时,一个共用的缩放因子会让小幅度的行几乎只剩几个整数级。
+//! 逐张量与逐通道对称 int8 量化同一个权重矩阵：各行幅度相差很大时，一个共用的缩放因子会让小幅度的行几乎只剩几个整数级；并画出两种量化的舍入误差直方图。
 
+use guide_support::plot::{self, Figure, Sample};
 use guide_support::rng::{normal, seeded};
 use guide_support::{Align, Table, f4, fixed, value};
 
-const ROWS: usize = 8;
-const COLS: usize = 64;
+pub(crate) const ROWS: usize = 8;
+pub(crate) const COLS: usize = 64;
 
 // ANCHOR: scales
 /// 一行(或整个矩阵)的对称缩放因子 S = max|w| / 127。
@@ -36,14 +37,18 @@ fn sq_sums(w: &[f32], w_hat: &[f32]) -> (f64, f64) {
     (err, sig)
 }
 
-fn main() {
-    // 每行(一个输出通道)的标准差不同,最大与最小相差 64 倍
+/// ROWS×COLS 的权重矩阵：每行（一个输出通道）的标准差不同，最大与最小相差 64 倍。
+pub(crate) fn weights() -> Vec<Vec<f32>> {
     let sigma = [0.005f32, 0.01, 0.02, 0.02, 0.04, 0.08, 0.16, 0.32];
     let mut rng = seeded(7);
-    let w: Vec<Vec<f32>> = sigma
+    sigma
         .iter()
         .map(|&s| (0..COLS).map(|_| s * normal(&mut rng) as f32).collect())
-        .collect();
+        .collect()
+}
+
+fn main() {
+    let w = weights();
 
     // ANCHOR: compare
     let all: Vec<f32> = w.concat();
@@ -91,4 +96,34 @@ fn main() {
     value("scale_bytes_per_tensor", 4);
     value("scale_bytes_per_channel", ROWS * 4);
     value("weight_bytes_int8", ROWS * COLS);
+
+    // 图：每个权重的舍入误差 w − ŵ（以 10⁻³ 为单位）
+    let errors = |scale: &dyn Fn(&[f32]) -> f32| -> Vec<f64> {
+        w.iter()
+            .flat_map(|row| {
+                let (hat, _) = fake_quant(row, scale(row));
+                row.iter()
+                    .zip(hat)
+                    .map(|(&a, b)| f64::from(a - b) * 1e3)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let (per_tensor, per_channel) = (errors(&|_| s_tensor), errors(&absmax_scale));
+    let fig = Figure {
+        title: "8×64 个权重的舍入误差",
+        x_label: "w − ŵ（×10⁻³）",
+        ..Figure::default()
+    };
+    let samples = [
+        Sample {
+            name: "逐张量",
+            values: &per_tensor,
+        },
+        Sample {
+            name: "逐通道",
+            values: &per_channel,
+        },
+    ];
+    plot::print_figure("errors", &plot::histograms(&fig, &samples, 40));
 }

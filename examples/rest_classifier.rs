@@ -17,7 +17,7 @@ use tower::ServiceExt;
 
 // ANCHOR: data
 /// 训练集:(标签, 评论)。真实项目里它来自标注平台,这里直接写在源码中。
-const TRAIN: &[(&str, &str)] = &[
+pub(crate) const TRAIN: &[(&str, &str)] = &[
     ("正面", "送餐很快,味道也很好"),
     ("正面", "包装精致,物流速度快"),
     ("正面", "质量很好,下次还会再买"),
@@ -75,18 +75,20 @@ fn bigrams(text: &str) -> Vec<String> {
 }
 
 /// 多项式朴素贝叶斯,拉普拉斯平滑。训练后只读,可以放进 Arc 在请求间共享。
-struct NaiveBayes {
-    labels: Vec<String>,
+pub(crate) struct NaiveBayes {
+    /// 类别名（按码位排序）；log_joint 的结果与它一一对应
+    pub(crate) labels: Vec<String>,
     log_prior: Vec<f64>,
     /// 每个类别里见过的二元组的 ln P(w|c)
     log_prob: Vec<BTreeMap<String, f64>>,
     /// 词表里有、但该类别没见过的二元组的 ln P(w|c) = ln(α / (N_c + α|V|))
     log_unseen: Vec<f64>,
-    vocab: BTreeSet<String>,
+    pub(crate) vocab: BTreeSet<String>,
 }
 
 impl NaiveBayes {
-    fn train(data: &[(&str, &str)], alpha: f64) -> Self {
+    /// data 是 (标签, 文本) 对。
+    pub(crate) fn train(data: &[(&str, &str)], alpha: f64) -> Self {
         let labels: Vec<String> = data
             .iter()
             .map(|(l, _)| l.to_string())
@@ -130,13 +132,14 @@ impl NaiveBayes {
         }
     }
 
-    /// 返回 (标签, 后验概率, 命中词表的二元组个数)。
-    fn predict(&self, text: &str) -> (String, f64, usize) {
+    /// 各类别的对数联合概率 s_c = ln P(c) + Σ ln P(w|c)（顺序同 labels），
+    /// 以及命中词表的二元组个数。
+    pub(crate) fn log_joint(&self, text: &str) -> (Vec<f64>, usize) {
         let words: Vec<String> = bigrams(text)
             .into_iter()
             .filter(|w| self.vocab.contains(w)) // 词表外的二元组直接忽略
             .collect();
-        let scores: Vec<f64> = (0..self.labels.len())
+        let scores = (0..self.labels.len())
             .map(|c| {
                 let ll: f64 = words
                     .iter()
@@ -145,6 +148,12 @@ impl NaiveBayes {
                 self.log_prior[c] + ll
             })
             .collect();
+        (scores, words.len())
+    }
+
+    /// 返回 (标签, 后验概率, 命中词表的二元组个数)。
+    pub(crate) fn predict(&self, text: &str) -> (String, f64, usize) {
+        let (scores, known) = self.log_joint(text);
         // 后验 = softmax(对数联合概率),先减最大值防止溢出
         let max = scores.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         let exps: Vec<f64> = scores.iter().map(|s| libm::exp(s - max)).collect();
@@ -152,7 +161,7 @@ impl NaiveBayes {
         let best = (0..exps.len())
             .max_by(|&a, &b| exps[a].total_cmp(&exps[b]))
             .unwrap();
-        (self.labels[best].clone(), exps[best] / z, words.len())
+        (self.labels[best].clone(), exps[best] / z, known)
     }
 }
 // ANCHOR_END: model

@@ -1,74 +1,14 @@
 //! 对抗训练:在 FGSM 扰动后的样本上训练逻辑回归,对比普通训练的干净准确率与鲁棒准确率。
 
 use guide_support::num::percent;
-use guide_support::rng::{GuideRng, normal, seeded, uniform};
+use guide_support::rng::seeded;
 use guide_support::{Align, Table, f4, fixed, value};
 
-const WEAK: usize = 50;
-const DIM: usize = 1 + WEAK;
-
-/// 与 fgsm_attack 相同的数据:特征 0 = 1.5·s + 噪声(强),特征 1..=50 = 0.3·s + 噪声(弱)。
-fn make_data(rng: &mut GuideRng, n: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
-    let mut xs = Vec::with_capacity(n);
-    let mut ys = Vec::with_capacity(n);
-    for _ in 0..n {
-        let y = if uniform(rng) < 0.5 { 1.0 } else { 0.0 };
-        let s = 2.0 * y - 1.0;
-        let mut x = vec![1.5 * s + normal(rng)];
-        x.extend((0..WEAK).map(|_| 0.3 * s + normal(rng)));
-        xs.push(x);
-        ys.push(y);
-    }
-    (xs, ys)
-}
-
-fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + libm::exp(-z))
-    } else {
-        libm::exp(z) / (1.0 + libm::exp(z))
-    }
-}
-
-#[derive(Clone)]
-struct LogReg {
-    w: Vec<f64>,
-    b: f64,
-}
-
-impl LogReg {
-    fn logit(&self, x: &[f64]) -> f64 {
-        self.w.iter().zip(x).map(|(w, v)| w * v).sum::<f64>() + self.b
-    }
-
-    fn accuracy(&self, xs: &[Vec<f64>], ys: &[f64]) -> f64 {
-        let ok = xs
-            .iter()
-            .zip(ys)
-            .filter(|(x, y)| (self.logit(x) > 0.0) == (**y == 1.0))
-            .count();
-        ok as f64 / xs.len() as f64
-    }
-}
-
-/// FGSM:x + ε·sign((σ(w·x+b) − y)·w)。
-fn fgsm(m: &LogReg, x: &[f64], y: f64, eps: f64) -> Vec<f64> {
-    let err = sigmoid(m.logit(x)) - y;
-    x.iter()
-        .zip(&m.w)
-        .map(|(v, w)| {
-            let g = err * w;
-            v + eps
-                * if g > 0.0 {
-                    1.0
-                } else if g < 0.0 {
-                    -1.0
-                } else {
-                    0.0
-                }
-        })
-        .collect()
-}
+// 数据、逻辑回归与 FGSM 来自“对抗样本”一页的示例 fgsm_attack。
+#[allow(dead_code)]
+#[path = "fgsm_attack.rs"]
+mod attack;
+use attack::{DIM, LogReg, WEAK, fgsm, make_data, sigmoid};
 
 // ANCHOR: train
 /// 把 weight · J(输入) 对参数的梯度累加进 (gw, gb);n 是样本总数。

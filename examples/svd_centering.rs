@@ -1,25 +1,14 @@
 //! 勘误演示:不中心化直接做 SVD,第一奇异向量几乎就是列均值的方向,而不是数据变化最大的方向。
 
 use guide_support::num::{percent, vector};
-use guide_support::rng::{normal, seeded};
 use guide_support::{f4, fixed, value};
 use nalgebra::{DMatrix, DVector};
 
-/// 与 svd_pca 相同的数据:200 个样本、5 个特征,两个隐变量加噪声,各列均值远离 0。
-fn make_data() -> DMatrix<f64> {
-    let mean = [20.0, 10.0, 5.0, 15.0, 8.0];
-    let load1 = [2.0, 1.5, 1.0, 0.5, 0.0];
-    let load2 = [0.0, -0.5, 0.5, 1.0, 1.5];
-    let mut rng = seeded(2024);
-    let mut x = DMatrix::zeros(200, 5);
-    for i in 0..200 {
-        let (z1, z2) = (normal(&mut rng), normal(&mut rng));
-        for j in 0..5 {
-            x[(i, j)] = mean[j] + z1 * load1[j] + z2 * load2[j] + 0.3 * normal(&mut rng);
-        }
-    }
-    x
-}
+// 数据与中心化来自正文示例 svd_pca。
+#[allow(dead_code)]
+#[path = "svd_pca.rs"]
+mod pca;
+use pca::{centre, make_data};
 
 // ANCHOR: direction
 /// 第一右奇异向量(符号取为分量和为正,便于比较)与奇异值。
@@ -39,10 +28,7 @@ fn cos_abs(a: &DVector<f64>, b: &DVector<f64>) -> f64 {
 fn main() {
     let x = make_data();
     let means = x.row_mean().transpose();
-    let mut xc = x.clone();
-    for mut row in xc.row_iter_mut() {
-        row -= &means.transpose();
-    }
+    let xc = centre(&x);
     // 真实的主变化方向:协方差矩阵 Cov = Xcᵀ·Xc/(n-1) 的最大特征向量
     let cov = xc.transpose() * &xc / (x.nrows() as f64 - 1.0);
     let eig = cov.symmetric_eigen();

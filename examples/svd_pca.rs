@@ -11,7 +11,7 @@ const LOAD1: [f64; 5] = [2.0, 1.5, 1.0, 0.5, 0.0]; // 第一个隐变量对 5 �
 const LOAD2: [f64; 5] = [0.0, -0.5, 0.5, 1.0, 1.5]; // 第二个隐变量的载荷
 
 /// 200 个样本、5 个特征:两个隐变量按载荷混合到 5 列,加上均值和少量噪声。
-fn make_data() -> DMatrix<f64> {
+pub(crate) fn make_data() -> DMatrix<f64> {
     let mut rng = seeded(2024);
     let mut x = DMatrix::zeros(200, 5);
     for i in 0..200 {
@@ -26,7 +26,7 @@ fn make_data() -> DMatrix<f64> {
 
 // ANCHOR: centre
 /// 每列减去该列的均值(numpy:X - X.mean(axis=0))。
-fn centre(x: &DMatrix<f64>) -> DMatrix<f64> {
+pub(crate) fn centre(x: &DMatrix<f64>) -> DMatrix<f64> {
     let means = x.row_mean(); // 1×5 的行向量
     let mut c = x.clone();
     for mut row in c.row_iter_mut() {

@@ -8,12 +8,14 @@
 //! well on the page.
 //!
 //! - [`num`]: fixed-decimal formatting without `-0.0000`, integers with
-//!   thousands separators, vectors and matrices.
+//!   thousands separators, vectors and matrices, bytes in hex.
 //! - [`rng`]: a seeded ChaCha8 generator and the few distributions the
 //!   examples draw from, all portable across platforms.
 //! - [`table`]: tables printed as Markdown (for `{{#output-md}}`) or as
 //!   aligned plain text that accounts for the double width of Hanzi.
-//! - [`value`]: `KEY = value` lines that chapters quote with `{{#value}}`.
+//! - [`value`](mod@value): `KEY = value` lines that chapters quote with `{{#value}}`.
+//! - [`plot`]: SVG line charts, heatmaps and histograms that chapters show
+//!   with `{{#figure}}`, the same bytes on every run.
 
 pub mod num;
 pub mod plot;

@@ -6,6 +6,9 @@
 //!   last-bit differences);
 //! - a value that rounds to zero never prints as `-0.0000`;
 //! - NaN and infinities print as `NaN`, `inf` and `-inf`.
+//!
+//! Also integers with separators ([`int`], [`human`]), vectors and matrices
+//! ([`vector`], [`matrix`]) and bytes in hex ([`hex`]).
 
 use std::fmt::Write as _;
 
@@ -140,6 +143,25 @@ pub fn matrix<R: AsRef<[f64]>>(rows: &[R], decimals: usize, indent: usize) -> St
     out
 }
 
+/// Bytes as two lowercase hex digits each, separated by spaces, as a
+/// protocol dump shows them.
+///
+/// ```
+/// use guide_support::num::hex;
+/// assert_eq!(hex(&[0x08, 0x96, 0x01]), "08 96 01");
+/// assert_eq!(hex(&[]), "");
+/// ```
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
 fn strip_negative_zero(s: String) -> String {
     match s.strip_prefix('-') {
         // Only digits, the point and a zero exponent may follow: "-0.000",
@@ -191,6 +213,12 @@ mod tests {
         assert_eq!(human(335_141_888, 0), "335M");
         assert_eq!(human(175_181_291_520, 1), "175.2B");
         assert_eq!(human(512, 1), "512");
+    }
+
+    #[test]
+    fn hex_bytes() {
+        assert_eq!(hex(&[0, 0x7f, 0x80, 0xff]), "00 7f 80 ff");
+        assert_eq!(hex(&[0xac]), "ac");
     }
 
     #[test]

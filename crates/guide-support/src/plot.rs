@@ -1,4 +1,6 @@
-//! SVG figures for the book: line charts, heatmaps and histograms.
+//! SVG figures for the book: line charts, heatmaps and histograms
+//! ([`line_chart`], [`heatmap`], [`heatmap_with_range`], [`histogram`],
+//! [`histograms`]).
 //!
 //! An example prints a figure with [`print_figure`]; the book's engine takes
 //! that region of the program's verified output and shows it where a chapter
@@ -28,7 +30,11 @@
 //!   each, where plotters would estimate three bytes' width);
 //! - **colours for a white background** (the site puts figures on a white
 //!   card in dark themes too): the Okabe–Ito palette for lines, viridis for
-//!   heatmaps.
+//!   heatmaps;
+//! - **documents of a sensible size**: a heatmap's cells take the colours of
+//!   the 48 bands of its scale and neighbouring cells of one colour are one
+//!   rectangle, so that a 64 × 64 grid of a smooth function is about 150 kB
+//!   (keep large grids to a few thousand cells).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -100,6 +106,36 @@ pub struct Series<'a> {
     pub points: &'a [(f64, f64)],
 }
 
+/// Axis labels for `n` rows or columns of a [`heatmap`]: `"0"`, then the
+/// number every `every` places, `""` between them.
+///
+/// ```
+/// assert_eq!(guide_support::plot::tick_labels(5, 2), ["0", "", "2", "", "4"]);
+/// ```
+pub fn tick_labels(n: usize, every: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            if i % every.max(1) == 0 {
+                i.to_string()
+            } else {
+                String::new()
+            }
+        })
+        .collect()
+}
+
+/// [`Series`] borrowing `(name, points)` pairs, for lines built in a loop:
+/// `line_chart(&fig, &plot::series(&lines))`.
+pub fn series<'a, N: AsRef<str>>(lines: &'a [(N, Vec<(f64, f64)>)]) -> Vec<Series<'a>> {
+    lines
+        .iter()
+        .map(|(name, points)| Series {
+            name: name.as_ref(),
+            points,
+        })
+        .collect()
+}
+
 /// Prints a figure where the engine looks for it: a line
 /// `<!-- figure: KEY -->`, the SVG document ending with `</svg>`, a newline.
 ///
@@ -136,18 +172,7 @@ pub fn line_chart(fig: &Figure<'_>, series: &[Series<'_>]) -> String {
 
     let names: Vec<&str> = series.iter().map(|s| s.name).collect();
     let legend = series.len() > 1 || names.iter().any(|n| !n.is_empty());
-    let legend_w = if legend {
-        names
-            .iter()
-            .map(|n| text_width(n, LABEL_PX))
-            .max()
-            .unwrap_or(0)
-            + 24
-            + 8
-            + 16
-    } else {
-        0
-    };
+    let legend_w = if legend { legend_width(&names) } else { 0 };
 
     draw(fig, |root| {
         let plot = frame(root, fig, &x_axis, &y_axis, legend_w)?;
@@ -182,20 +207,7 @@ pub fn line_chart(fig: &Figure<'_>, series: &[Series<'_>]) -> String {
             }
         }
         if legend {
-            let x = plot.right + 16;
-            for (i, name) in names.iter().enumerate() {
-                let y = plot.top + 8 + 22 * i as i32;
-                let colour = PALETTE[i % PALETTE.len()];
-                root.draw(&PathElement::new(
-                    vec![(x, y), (x + 24, y)],
-                    ShapeStyle::from(colour).stroke_width(3),
-                ))?;
-                root.draw(&Text::new(
-                    (*name).to_owned(),
-                    (x + 32, y),
-                    font(LABEL_PX, INK).pos(Pos::new(HPos::Left, VPos::Center)),
-                ))?;
-            }
+            draw_legend(root, &plot, &names, false)?;
         }
         Ok(())
     })
@@ -204,21 +216,51 @@ pub fn line_chart(fig: &Figure<'_>, series: &[Series<'_>]) -> String {
 /// A histogram of `values` in `bins` equal bins between their minimum and
 /// maximum (non-finite values are left out).
 pub fn histogram(fig: &Figure<'_>, values: &[f64], bins: usize) -> String {
+    histograms(fig, &[Sample { name: "", values }], bins)
+}
+
+/// One named set of values of a [`histograms`] chart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample<'a> {
+    /// Name shown in the legend (no legend for one unnamed sample).
+    pub name: &'a str,
+    /// The values; non-finite ones are left out.
+    pub values: &'a [f64],
+}
+
+/// Histograms of several samples over the same `bins` equal bins (between
+/// the smallest and largest value of all of them), overlaid: each sample's
+/// bars are a light fill under an outline in its colour, so that a narrow
+/// distribution stays visible in front of a wide one. A legend on the right
+/// names them.
+pub fn histograms(fig: &Figure<'_>, samples: &[Sample<'_>], bins: usize) -> String {
     let bins = bins.max(1);
-    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    let (mut lo, mut hi) = min_max(finite.iter().copied()).unwrap_or((0.0, 1.0));
+    let finite: Vec<Vec<f64>> = samples
+        .iter()
+        .map(|s| s.values.iter().copied().filter(|v| v.is_finite()).collect())
+        .collect();
+    let (mut lo, mut hi) = min_max(finite.iter().flatten().copied()).unwrap_or((0.0, 1.0));
     if hi - lo <= f64::EPSILON * lo.abs().max(1.0) {
         lo -= 0.5;
         hi += 0.5;
     }
     let width = (hi - lo) / bins as f64;
-    let mut counts = vec![0u64; bins];
-    for v in &finite {
-        // The maximum falls in the last bin, not one past it.
-        let i = (((v - lo) / width) as usize).min(bins - 1);
-        counts[i] += 1;
-    }
-    let max_count = counts.iter().copied().max().unwrap_or(0);
+    let counts: Vec<Vec<u64>> = finite
+        .iter()
+        .map(|values| {
+            let mut counts = vec![0u64; bins];
+            for v in values {
+                // The maximum falls in the last bin, not one past it.
+                let i = (((v - lo) / width) as usize).min(bins - 1);
+                counts[i] += 1;
+            }
+            counts
+        })
+        .collect();
+    let edge = |i: usize| {
+        if i == bins { hi } else { lo + width * i as f64 }
+    };
+    let max_count = counts.iter().flatten().copied().max().unwrap_or(0);
     let x_axis = Axis::nice([lo, hi].into_iter(), false);
     let y_axis = Axis::nice([0.0, max_count.max(1) as f64].into_iter(), true);
     let labelled = Figure {
@@ -229,27 +271,47 @@ pub fn histogram(fig: &Figure<'_>, values: &[f64], bins: usize) -> String {
         },
         ..*fig
     };
+    let names: Vec<&str> = samples.iter().map(|s| s.name).collect();
+    let legend = samples.len() > 1 || names.iter().any(|n| !n.is_empty());
 
     draw(&labelled, |root| {
-        let plot = frame(root, &labelled, &x_axis, &y_axis, 0)?;
-        let fill = PALETTE[0].mix(0.85).filled();
-        for (i, &c) in counts.iter().enumerate() {
-            if c == 0 {
-                continue;
-            }
-            let a = lo + width * i as f64;
-            let b = if i + 1 == bins {
-                hi
+        let plot = frame(
+            root,
+            &labelled,
+            &x_axis,
+            &y_axis,
+            if legend { legend_width(&names) } else { 0 },
+        )?;
+        for (k, counts) in counts.iter().enumerate() {
+            let colour = PALETTE[k % PALETTE.len()];
+            let (fill, edges) = if legend {
+                (colour.mix(0.3).filled(), colour.stroke_width(2))
             } else {
-                lo + width * (i + 1) as f64
+                (
+                    colour.mix(0.85).filled(),
+                    ShapeStyle::from(WHITE).stroke_width(1),
+                )
             };
-            let top_left = plot.at(&x_axis, &y_axis, a, c as f64);
-            let bottom_right = plot.at(&x_axis, &y_axis, b, 0.0);
-            root.draw(&Rectangle::new([top_left, bottom_right], fill))?;
-            root.draw(&Rectangle::new(
-                [top_left, bottom_right],
-                ShapeStyle::from(WHITE).stroke_width(1),
-            ))?;
+            let mut outline = vec![plot.at(&x_axis, &y_axis, lo, 0.0)];
+            for (i, &c) in counts.iter().enumerate() {
+                let top_left = plot.at(&x_axis, &y_axis, edge(i), c as f64);
+                let bottom_right = plot.at(&x_axis, &y_axis, edge(i + 1), 0.0);
+                outline.extend([top_left, (bottom_right.0, top_left.1)]);
+                if c == 0 {
+                    continue;
+                }
+                root.draw(&Rectangle::new([top_left, bottom_right], fill))?;
+                if !legend {
+                    root.draw(&Rectangle::new([top_left, bottom_right], edges))?;
+                }
+            }
+            if legend {
+                outline.push(plot.at(&x_axis, &y_axis, hi, 0.0));
+                root.draw(&PathElement::new(outline, edges))?;
+            }
+        }
+        if legend {
+            draw_legend(root, &plot, &names, true)?;
         }
         Ok(())
     })
@@ -257,11 +319,20 @@ pub fn histogram(fig: &Figure<'_>, values: &[f64], bins: usize) -> String {
 
 /// A heatmap of `values` (one slice per row) with a colour scale legend,
 /// coloured with viridis between the smallest and largest finite value.
-/// Cells are annotated with their value when they are large enough.
-pub fn heatmap<R: AsRef<[f64]>>(
+/// Cells are annotated with their value when they are large enough; a
+/// non-finite value is a grey cell (e.g. a masked position).
+///
+/// Cells are square, as large as the figure allows (4 to 64 px), so give a
+/// large grid a figure of the right shape; the document ends under the
+/// column labels (its height is at most `fig.height`). Cells take the
+/// colours of the scale's 48 bands. A label may be `""`: label every
+/// tenth row of a 100-row grid, say, and leave the others empty; column
+/// labels turn vertical only when they are wider than the cells up to the
+/// next label.
+pub fn heatmap<R: AsRef<[f64]>, L: AsRef<str>, M: AsRef<str>>(
     fig: &Figure<'_>,
-    row_labels: &[&str],
-    col_labels: &[&str],
+    row_labels: &[L],
+    col_labels: &[M],
     values: &[R],
 ) -> String {
     let range = min_max(
@@ -277,13 +348,15 @@ pub fn heatmap<R: AsRef<[f64]>>(
 /// [`heatmap`] with a fixed colour range `(low, high)`, e.g. `(0.0, 1.0)`
 /// for attention weights, so that several figures share one scale. Values
 /// outside the range take the colour of its nearer end.
-pub fn heatmap_with_range<R: AsRef<[f64]>>(
+pub fn heatmap_with_range<R: AsRef<[f64]>, L: AsRef<str>, M: AsRef<str>>(
     fig: &Figure<'_>,
-    row_labels: &[&str],
-    col_labels: &[&str],
+    row_labels: &[L],
+    col_labels: &[M],
     values: &[R],
     range: (f64, f64),
 ) -> String {
+    let row_labels: Vec<&str> = row_labels.iter().map(AsRef::as_ref).collect();
+    let col_labels: Vec<&str> = col_labels.iter().map(AsRef::as_ref).collect();
     let rows = values.len();
     let cols = values.iter().map(|r| r.as_ref().len()).max().unwrap_or(0);
     let (lo, mut hi) = if range.0.is_finite() && range.1.is_finite() {
@@ -333,6 +406,9 @@ pub fn heatmap_with_range<R: AsRef<[f64]>>(
         .map(|l| text_width(l, TICK_PX))
         .max()
         .unwrap_or(0);
+    // Labels may be sparse (`""` for unlabelled columns): a label has the
+    // cells up to the next label for its width.
+    let col_gap = label_gap(&col_labels, cols);
     let x_title = if fig.x_label.is_empty() {
         0
     } else {
@@ -340,40 +416,68 @@ pub fn heatmap_with_range<R: AsRef<[f64]>>(
     };
 
     // Square cells as large as fit (at most 64 px); column labels turn
-    // vertical when they are wider than a cell.
-    let fit = |bottom: i32| {
+    // vertical when they are wider than the cells they label.
+    let fit = |labels_h: i32| {
         let cw = (w - left - right) / cols.max(1) as i32;
-        let ch = (h - top - bottom) / rows.max(1) as i32;
+        let ch = (h - top - 6 - labels_h - x_title - 14) / rows.max(1) as i32;
         cw.min(ch).clamp(4, 64)
     };
-    let mut bottom = 14 + x_title + px(TICK_PX) + 8;
-    let mut cell = fit(bottom);
-    let vertical = col_w_max > cell - 4;
+    let mut labels_h = px(TICK_PX);
+    let mut cell = fit(labels_h);
+    let vertical = col_w_max > cell * col_gap - 4;
     if vertical {
-        bottom = 14 + x_title + col_w_max + 8;
-        cell = fit(bottom);
+        labels_h = col_w_max;
+        cell = fit(labels_h);
     }
     let grid_w = cell * cols as i32;
     let grid_h = cell * rows as i32;
+    // The block of axis title, row labels, grid and colour scale is centred;
+    // the figure ends under the column labels and the axis title.
     let x0 = left + ((w - left - right) - grid_w).max(0) / 2;
     let y0 = top;
+    let y_title_x = x0 - 8 - row_w - y_title;
+    let x_title_y = y0 + grid_h + 6 + labels_h + 10;
+    let used_h = x_title_y + x_title + 4;
+    let fig = &Figure {
+        height: fig.height.min(used_h.max(64) as u32),
+        ..*fig
+    };
     let annotate = cell >= 30 && rows * cols <= 196;
+
+    let value_at = |r: usize, c: usize| values[r].as_ref().get(c).copied().unwrap_or(f64::NAN);
+    let colours: Vec<Vec<RGBColor>> = (0..rows)
+        .map(|r| {
+            (0..cols)
+                .map(|c| {
+                    let v = value_at(r, c);
+                    if v.is_finite() {
+                        band_colour((v - lo) / (hi - lo))
+                    } else {
+                        MISSING
+                    }
+                })
+                .collect()
+        })
+        .collect();
 
     draw(fig, |root| {
         title(root, fig)?;
-        for (r, row) in values.iter().enumerate() {
-            for c in 0..cols {
-                let v = row.as_ref().get(c).copied().unwrap_or(f64::NAN);
+        // Neighbouring cells of one colour are drawn as one rectangle, along
+        // rows or along columns, whichever needs fewer: a large heatmap of a
+        // smooth function stays a small document.
+        for (r0, c0, r1, c1, colour) in colour_runs(&colours) {
+            root.draw(&Rectangle::new(
+                [
+                    (x0 + cell * c0 as i32, y0 + cell * r0 as i32),
+                    (x0 + cell * c1 as i32, y0 + cell * r1 as i32),
+                ],
+                colour.filled(),
+            ))?;
+        }
+        for (r, row) in colours.iter().enumerate() {
+            for (c, &colour) in row.iter().enumerate() {
+                let v = value_at(r, c);
                 let (cx, cy) = (x0 + cell * c as i32, y0 + cell * r as i32);
-                let colour = if v.is_finite() {
-                    viridis((v - lo) / (hi - lo))
-                } else {
-                    MISSING
-                };
-                root.draw(&Rectangle::new(
-                    [(cx, cy), (cx + cell, cy + cell)],
-                    colour.filled(),
-                ))?;
                 if annotate && v.is_finite() {
                     let ink = if luminance(colour) < 0.45 { WHITE } else { INK };
                     root.draw(&Text::new(
@@ -389,6 +493,9 @@ pub fn heatmap_with_range<R: AsRef<[f64]>>(
             ShapeStyle::from(AXIS).stroke_width(1),
         ))?;
         for (r, label) in row_labels.iter().enumerate().take(rows) {
+            if label.is_empty() {
+                continue;
+            }
             root.draw(&Text::new(
                 (*label).to_owned(),
                 (x0 - 8, y0 + cell * r as i32 + cell / 2),
@@ -396,6 +503,9 @@ pub fn heatmap_with_range<R: AsRef<[f64]>>(
             ))?;
         }
         for (c, label) in col_labels.iter().enumerate().take(cols) {
+            if label.is_empty() {
+                continue;
+            }
             let x = x0 + cell * c as i32 + cell / 2;
             let style = if vertical {
                 // Rotated a quarter turn clockwise: reads downwards, as
@@ -411,30 +521,29 @@ pub fn heatmap_with_range<R: AsRef<[f64]>>(
         if !fig.x_label.is_empty() {
             root.draw(&Text::new(
                 fig.x_label.to_owned(),
-                (x0 + grid_w / 2, h - 14),
-                font(LABEL_PX, INK).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                (x0 + grid_w / 2, x_title_y),
+                font(LABEL_PX, INK).pos(Pos::new(HPos::Center, VPos::Top)),
             ))?;
         }
         if !fig.y_label.is_empty() {
             root.draw(&Text::new(
                 fig.y_label.to_owned(),
-                (14, y0 + grid_h / 2),
+                (y_title_x, y0 + grid_h / 2),
                 font(LABEL_PX, INK)
                     .pos(Pos::new(HPos::Center, VPos::Top))
                     .transform(FontTransform::Rotate270),
             ))?;
         }
 
-        // Colour scale: a bar of 48 bands, high values on top, with ticks.
+        // Colour scale: the bands, high values on top, with ticks.
         let bx = x0 + grid_w + 14;
-        const BANDS: i32 = 48;
         for i in 0..BANDS {
             let ya = y0 + grid_h * i / BANDS;
             let yb = y0 + grid_h * (i + 1) / BANDS;
             let t = 1.0 - (f64::from(i) + 0.5) / f64::from(BANDS);
             root.draw(&Rectangle::new(
                 [(bx, ya), (bx + 22, yb)],
-                viridis(t).filled(),
+                band_colour(t).filled(),
             ))?;
         }
         root.draw(&Rectangle::new(
@@ -455,6 +564,61 @@ pub fn heatmap_with_range<R: AsRef<[f64]>>(
 }
 
 // ---- Layout -------------------------------------------------------------------
+
+/// The smallest distance, in cells, between two non-empty labels (`n` when
+/// there are fewer than two), i.e. how many cells a label may span.
+fn label_gap(labels: &[&str], n: usize) -> i32 {
+    let at: Vec<usize> = labels
+        .iter()
+        .take(n)
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    at.windows(2)
+        .map(|w| w[1] - w[0])
+        .min()
+        .unwrap_or(n.max(1))
+        .max(1) as i32
+}
+
+/// The cells of a colour grid as rectangles `(row0, col0, row1, col1,
+/// colour)` (ends exclusive) that merge runs of one colour along rows or
+/// along columns, whichever gives fewer rectangles (rows on a tie).
+fn colour_runs(colours: &[Vec<RGBColor>]) -> Vec<(usize, usize, usize, usize, RGBColor)> {
+    let rows = colours.len();
+    let cols = colours.iter().map(Vec::len).max().unwrap_or(0);
+    let at = |r: usize, c: usize| colours[r].get(c).copied().unwrap_or(MISSING);
+    let mut along_rows = Vec::new();
+    for r in 0..rows {
+        let mut c = 0;
+        while c < cols {
+            let start = c;
+            while c + 1 < cols && at(r, c + 1) == at(r, start) {
+                c += 1;
+            }
+            along_rows.push((r, start, r + 1, c + 1, at(r, start)));
+            c += 1;
+        }
+    }
+    let mut along_cols = Vec::new();
+    for c in 0..cols {
+        let mut r = 0;
+        while r < rows {
+            let start = r;
+            while r + 1 < rows && at(r + 1, c) == at(start, c) {
+                r += 1;
+            }
+            along_cols.push((start, c, r + 1, c + 1, at(start, c)));
+            r += 1;
+        }
+    }
+    if along_cols.len() < along_rows.len() {
+        along_cols
+    } else {
+        along_rows
+    }
+}
 
 /// A numeric axis: a range rounded out to "nice" ticks.
 struct Axis {
@@ -477,17 +641,20 @@ impl Axis {
             lo -= pad;
             hi += pad;
         }
+        // The smallest step of 1, 2 or 5 × 10ⁿ that needs at most seven
+        // ticks (a step of at least a fifth of the range always does).
         let raw = (hi - lo) / 5.0;
-        let exponent = libm::floor(libm::log10(raw));
-        let magnitude = libm::pow(10.0, exponent);
-        let step = match raw / magnitude {
-            n if n <= 1.0 => 1.0,
-            n if n <= 2.0 => 2.0,
-            n if n <= 5.0 => 5.0,
-            _ => 10.0,
-        } * magnitude;
-        let first = libm::floor(lo / step + 1e-9);
-        let last = libm::ceil(hi / step - 1e-9);
+        let magnitude = libm::pow(10.0, libm::floor(libm::log10(raw)));
+        let span = |step: f64| (libm::floor(lo / step + 1e-9), libm::ceil(hi / step - 1e-9));
+        let step = [1.0, 2.0, 5.0, 10.0]
+            .into_iter()
+            .map(|m| m * magnitude)
+            .find(|&step| {
+                let (first, last) = span(step);
+                last - first <= 6.0
+            })
+            .unwrap_or(10.0 * magnitude);
+        let (first, last) = span(step);
         // Multiples of the step, so that labels come out round.
         let ticks: Vec<f64> = (first as i64..=last as i64)
             .map(|k| k as f64 * step)
@@ -507,6 +674,55 @@ impl Axis {
             .map(|t| fixed(*t, self.decimals))
             .collect()
     }
+}
+
+/// Room for a legend right of the plot: a 24 px swatch, a gap, the longest
+/// name, margins.
+fn legend_width(names: &[&str]) -> i32 {
+    names
+        .iter()
+        .map(|n| text_width(n, LABEL_PX))
+        .max()
+        .unwrap_or(0)
+        + 24
+        + 8
+        + 16
+}
+
+/// The legend in the room [`legend_width`] left right of the plot: a line
+/// (or, for `filled`, a filled box) in each series' colour, then its name.
+fn draw_legend(
+    root: &DrawingArea<SVGBackend<'_>, Shift>,
+    plot: &Plot,
+    names: &[&str],
+    filled: bool,
+) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
+    let x = plot.right + 16;
+    for (i, name) in names.iter().enumerate() {
+        let y = plot.top + 8 + 22 * i as i32;
+        let colour = PALETTE[i % PALETTE.len()];
+        if filled {
+            root.draw(&Rectangle::new(
+                [(x, y - 7), (x + 24, y + 7)],
+                colour.mix(0.3).filled(),
+            ))?;
+            root.draw(&Rectangle::new(
+                [(x, y - 7), (x + 24, y + 7)],
+                colour.stroke_width(2),
+            ))?;
+        } else {
+            root.draw(&PathElement::new(
+                vec![(x, y), (x + 24, y)],
+                ShapeStyle::from(colour).stroke_width(3),
+            ))?;
+        }
+        root.draw(&Text::new(
+            (*name).to_owned(),
+            (x + 32, y),
+            font(LABEL_PX, INK).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+    }
+    Ok(())
 }
 
 /// The plotting rectangle of a chart with axes, in pixels.
@@ -736,6 +952,23 @@ fn viridis(t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// How many colours a heatmap uses: its colour scale has this many bands,
+/// and a cell takes the colour of the band its value falls in (the eye
+/// cannot tell 48 steps of viridis from a continuous scale, and runs of one
+/// colour merge into one rectangle).
+const BANDS: i32 = 48;
+
+/// The colour of the band that `t` in [0, 1] (clamped) falls in.
+fn band_colour(t: f64) -> RGBColor {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let band = (t * f64::from(BANDS)).floor().min(f64::from(BANDS - 1));
+    viridis((band + 0.5) / f64::from(BANDS))
+}
+
 /// Relative luminance (0 black … 1 white), to pick the annotation colour.
 fn luminance(c: RGBColor) -> f64 {
     (0.2126 * f64::from(c.0) + 0.7152 * f64::from(c.1) + 0.0722 * f64::from(c.2)) / 255.0
@@ -787,7 +1020,10 @@ mod tests {
             },
         ];
         let one = line_chart(&fig, &series);
-        let two = line_chart(&fig, &series);
+        let two = line_chart(
+            &fig,
+            &super::series(&[("sin(t)", a.clone()), ("余弦 × 0.5", b.clone())]),
+        );
         assert_eq!(one, two);
         check(&one);
         for text in [
@@ -905,12 +1141,128 @@ mod tests {
     }
 
     #[test]
+    fn heatmap_merges_cells_of_one_colour() {
+        // Columns constant down the rows: one rectangle a column, not a cell.
+        let values: Vec<Vec<f64>> = (0..40).map(|_| (0..10).map(f64::from).collect()).collect();
+        let labels: Vec<String> = (0..40).map(|i| i.to_string()).collect();
+        let rows: Vec<&str> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| if i % 10 == 0 { l.as_str() } else { "" })
+            .collect();
+        let fig = Figure {
+            width: 400,
+            height: 600,
+            ..Figure::default()
+        };
+        let svg = heatmap(&fig, &rows, &rows[..10], &values);
+        check(&svg);
+        // background + 10 columns + 48 bands of the scale + 2 outlines
+        assert_eq!(svg.matches("<rect").count(), 1 + 10 + 48 + 2);
+        // Empty labels are not drawn: 4 row labels, 1 column label, 5 ticks
+        // of the scale (0 to 8).
+        assert_eq!(svg.matches("<text").count(), 4 + 1 + 5);
+
+        let c = |v: u8| RGBColor(v, v, v);
+        let grid = vec![vec![c(1), c(1), c(2)], vec![c(3), c(3), c(3)]];
+        assert_eq!(
+            colour_runs(&grid),
+            [(0, 0, 1, 2, c(1)), (0, 2, 1, 3, c(2)), (1, 0, 2, 3, c(3))]
+        );
+        let grid = vec![vec![c(1), c(2)], vec![c(1), c(2)], vec![c(1), c(3)]];
+        assert_eq!(
+            colour_runs(&grid),
+            [(0, 0, 3, 1, c(1)), (0, 1, 2, 2, c(2)), (2, 1, 3, 2, c(3))]
+        );
+    }
+
+    #[test]
+    fn sparse_column_labels_stay_horizontal() {
+        let values: Vec<Vec<f64>> = vec![(0..64).map(f64::from).collect(); 8];
+        let all: Vec<String> = (0..64).map(|i| i.to_string()).collect();
+        let every: Vec<&str> = all.iter().map(String::as_str).collect();
+        let sparse: Vec<&str> = every
+            .iter()
+            .enumerate()
+            .map(|(i, l)| if i % 8 == 0 { *l } else { "" })
+            .collect();
+        assert_eq!(label_gap(&sparse, 64), 8);
+        assert_eq!(label_gap(&every, 64), 1);
+        assert_eq!(label_gap(&["", "a", ""], 3), 3);
+        let fig = Figure::default();
+        let no_rows: [&str; 0] = [];
+        assert!(heatmap(&fig, &no_rows, &every, &values).contains("rotate(90"));
+        assert!(!heatmap(&fig, &no_rows, &sparse, &values).contains("rotate(90"));
+        assert!(!heatmap(&fig, &no_rows, &tick_labels(64, 8), &values).contains("rotate(90"));
+    }
+
+    #[test]
+    fn histograms_share_bins_and_have_a_legend() {
+        let mut rng = crate::rng::seeded(3);
+        let wide: Vec<f64> = (0..400)
+            .map(|_| 3.0 * crate::rng::normal(&mut rng))
+            .collect();
+        let narrow: Vec<f64> = (0..400).map(|_| crate::rng::normal(&mut rng)).collect();
+        let fig = Figure {
+            title: "两组样本",
+            x_label: "取值",
+            ..Figure::default()
+        };
+        let samples = [
+            Sample {
+                name: "宽(σ = 3)",
+                values: &wide,
+            },
+            Sample {
+                name: "窄(σ = 1)",
+                values: &narrow,
+            },
+        ];
+        let svg = histograms(&fig, &samples, 30);
+        assert_eq!(svg, histograms(&fig, &samples, 30));
+        check(&svg);
+        for text in [
+            "两组样本",
+            "频数",
+            "宽(σ = 3)",
+            "窄(σ = 1)",
+            "#0072B2",
+            "#D55E00",
+        ] {
+            assert!(svg.contains(text), "missing {text}");
+        }
+        // One outline a sample.
+        for colour in ["#0072B2", "#D55E00"] {
+            let outline = format!("stroke=\"{colour}\" stroke-width=\"2\"");
+            assert_eq!(svg.matches(&outline).count(), 1, "{outline}");
+        }
+        // A single unnamed sample is the plain histogram: no legend, no outline.
+        let one = histogram(&fig, &wide, 30);
+        assert_eq!(
+            one,
+            histograms(
+                &fig,
+                &samples[..1]
+                    .iter()
+                    .map(|s| Sample { name: "", ..*s })
+                    .collect::<Vec<_>>(),
+                30
+            )
+        );
+        assert!(!one.contains("stroke=\"#0072B2\" stroke-width=\"2\""));
+    }
+
+    #[test]
     fn nice_axes_are_round() {
         let a = Axis::nice([0.03, 0.97].into_iter(), false);
         assert_eq!((a.lo, a.hi, a.decimals), (0.0, 1.0, 1));
         assert_eq!(a.labels(), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]);
         let b = Axis::nice([-3.0, 12.5].into_iter(), false);
         assert_eq!(b.labels(), ["-5", "0", "5", "10", "15"]);
+        // A step below a fifth of the range when seven ticks still do:
+        // −3…3, not −4…4 in steps of 2.
+        let d = Axis::nice([-2.85, 2.85].into_iter(), false);
+        assert_eq!(d.labels(), ["-3", "-2", "-1", "0", "1", "2", "3"]);
         let c = Axis::nice([7.0, 7.0].into_iter(), true);
         assert!(c.lo <= 0.0 && c.hi >= 7.0);
     }

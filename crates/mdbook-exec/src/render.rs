@@ -115,7 +115,7 @@ pub fn source(name: &str, code: &str, anchor: Option<&str>) -> String {
 pub fn output(name: &str, text: &str) -> String {
     format!(
         "<div class=\"exec-output\">\n\
-         <div class=\"exec-label\"><span class=\"exec-badge\" title=\"构建时已运行,输出与 examples/{n}.stdout 一致\">✓ 已验证</span> \
+         <div class=\"exec-label\"><span class=\"exec-badge\" title=\"构建时已运行，输出与 examples/{n}.stdout 一致\">✓ 已验证</span> \
          <span class=\"exec-title\">输出</span> <span class=\"exec-path\">examples/{n}.rs</span> \
          <span class=\"exec-cmd\">{cmd}</span></div>\n\
          <pre class=\"exec-output-body\"><code class=\"language-text\">{body}</code></pre>\n\
@@ -136,7 +136,7 @@ pub fn error_box(name: Option<&str>, message: &str) -> String {
         None => "此处的指令无法展开".to_owned(),
     };
     format!(
-        "<div class=\"exec-error\" role=\"alert\">\n<p><strong>✗ {title}</strong>(草稿模式:on-failure = \"render\")</p>\n\
+        "<div class=\"exec-error\" role=\"alert\">\n<p><strong>✗ {title}</strong>（草稿模式：on-failure = \"render\"）</p>\n\
          <pre><code class=\"language-text\">{}</code></pre>\n</div>",
         escape_pre(message)
     )
