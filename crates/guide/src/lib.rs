@@ -195,3 +195,20 @@ pub fn find_book_root() -> Result<PathBuf> {
         cwd.display()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::without_table;
+
+    #[test]
+    fn a_table_and_its_sub_tables_are_removed() {
+        let toml = "[book]\ntitle = \"x\"\n\n[preprocessor.exec]\ncommand = \"c\"\n\n\
+                    [preprocessor.exec.examples.a]\ntimeout = 9\n\n[preprocessor.exec-other]\n\
+                    k = 1\n\n[preprocessor.katex]\nafter = [\"links\"]\n";
+        assert_eq!(
+            without_table(toml, "preprocessor.exec"),
+            "[book]\ntitle = \"x\"\n\n[preprocessor.exec-other]\nk = 1\n\n\
+             [preprocessor.katex]\nafter = [\"links\"]\n"
+        );
+    }
+}

@@ -119,7 +119,12 @@ fn build_fixture() -> Result<Site> {
     // Keep mdBook's own index, as `mdbook serve` would serve it.
     let stock = files(&html, &["js"])
         .into_iter()
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("searchindex"))
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("searchindex")
+        })
         .context("no searchindex-*.js")?;
     let stock_index = root.join("stock-searchindex.js");
     std::fs::copy(&stock, &stock_index)?;
@@ -468,7 +473,12 @@ fn chapter_titles_are_found(site: &Site) {
 fn browser_tokenizer_agrees_with_the_index(site: &Site) {
     let index = files(&site.html, &["js"])
         .into_iter()
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("searchindex"))
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("searchindex")
+        })
         .expect("no searchindex-*.js");
     browser_search_agrees_with_rust(site, &index);
 }
@@ -635,8 +645,14 @@ mod fixture {
     #[test]
     fn a_stock_index_is_rebuilt_in_the_browser() {
         let site = fixture_site();
-        let stock = site.stock_index.as_ref().expect("the fixture keeps the stock index");
-        assert!(!read(stock).contains("cjk_bigrams"), "the copy is mdBook's own index");
+        let stock = site
+            .stock_index
+            .as_ref()
+            .expect("the fixture keeps the stock index");
+        assert!(
+            !read(stock).contains("cjk_bigrams"),
+            "the copy is mdBook's own index"
+        );
         super::browser_search_agrees_with_rust(site, stock);
     }
 

@@ -11,7 +11,8 @@
 //!   reader (another build running at the same time) sees a whole entry or
 //!   none, and a build killed mid-write leaves at worst a stray temp file;
 //! - an entry carries a checksum of its content; a corrupt or truncated one
-//!   is reported as a miss and recomputed, never trusted.
+//!   is reported as a miss and recomputed, never trusted. That is also what
+//!   covers a power cut, so entries are not synced to disk one by one.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -123,7 +124,7 @@ impl Cache {
             entry: entry.clone(),
         };
         let json = serde_json::to_vec(&stored)?;
-        write_atomic(&path, &json)
+        write_atomic_unsynced(&path, &json)
     }
 }
 
@@ -143,8 +144,21 @@ fn checksum(entry: &Entry) -> String {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory,
 /// synced, then renamed over `path`: readers see the old or the new content,
-/// never a mixture, even if this process is killed.
+/// never a mixture, even if this process is killed or the machine stops.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_through_temp(path, bytes, true)
+}
+
+/// [`write_atomic`] without waiting for the disk: readers still see the old
+/// or the new content if this process is killed, but after a power cut the
+/// file may be empty or torn. Only for files every reader checks (a cache
+/// entry carries a checksum; a torn one is recomputed): syncing each of
+/// them cost about 4% of a cold build of 200 small examples.
+pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_through_temp(path, bytes, false)
+}
+
+fn write_through_temp(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     let dir = path.parent().context("path has no parent directory")?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let file_name = path
@@ -157,7 +171,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
+    if sync {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("renaming into {}", path.display()))?;

@@ -203,6 +203,9 @@ pub fn find(src: &str) -> (Vec<Directive>, Vec<ParseError>) {
                     "unterminated directive `{text}`: a directive ends with `}}}}` on the same line"
                 ),
             );
+            // The rest of the line is that directive's text: a `{{#` in it
+            // would give overlapping ranges, which the splicer cannot apply.
+            from = pos + text.len();
             continue;
         };
         let end = close + 2;

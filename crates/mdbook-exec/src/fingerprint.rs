@@ -110,13 +110,31 @@ pub fn source_key(
             let src = std::fs::read(&example.source)
                 .with_context(|| format!("reading {}", example.source.display()))?;
             field(&mut h, "source", &src);
-            let base = example.source.parent().unwrap_or(Path::new("."));
-            for inc in included_files(&String::from_utf8_lossy(&src)) {
-                // A missing include is cargo's error to report; it still
-                // belongs in the key so that creating it invalidates.
-                let path = base.join(&inc);
-                field(&mut h, "include", inc.as_bytes());
-                optional_file(&mut h, &path)?;
+            // Follow includes transitively: an example may include another
+            // example as a module, which includes a third.
+            let mut seen = std::collections::BTreeSet::new();
+            let mut queue = vec![(
+                example.source.clone(),
+                String::from_utf8_lossy(&src).into_owned(),
+            )];
+            while let Some((file, text)) = queue.pop() {
+                let base = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+                for inc in included_files(&text) {
+                    let path = base.join(&inc);
+                    let id = path.canonicalize().unwrap_or_else(|_| path.clone());
+                    if !seen.insert(id) {
+                        continue;
+                    }
+                    // A missing include is cargo's error to report; it still
+                    // belongs in the key so that creating it invalidates.
+                    field(&mut h, "include", inc.as_bytes());
+                    optional_file(&mut h, &path)?;
+                    if path.extension().is_some_and(|e| e == "rs")
+                        && let Ok(text) = std::fs::read_to_string(&path)
+                    {
+                        queue.push((path, text));
+                    }
+                }
             }
         }
     }
@@ -124,17 +142,23 @@ pub fn source_key(
     Ok(h.finalize().to_hex().to_string())
 }
 
-/// The binary key: the executable's bytes and the declared data files.
+/// The binary key: the executable's bytes and the declared data files. The
+/// bytes are streamed, never held whole: a debug executable is several
+/// megabytes, and a cold build hashes every one.
 pub fn binary_key(
-    binary: &[u8],
+    binary: impl std::io::Read,
     example: &str,
     data: &[PathBuf],
     workspace: &Path,
 ) -> Result<String> {
+    let mut content = blake3::Hasher::new();
+    content
+        .update_reader(binary)
+        .context("reading the executable")?;
     let mut h = blake3::Hasher::new();
     field(&mut h, "format", FORMAT.as_bytes());
     field(&mut h, "name", example.as_bytes());
-    field(&mut h, "binary", binary);
+    field(&mut h, "binary", content.finalize().as_bytes());
     data_files(&mut h, data, workspace, example)?;
     Ok(h.finalize().to_hex().to_string())
 }
@@ -224,7 +248,7 @@ pub fn rustc_version(workspace: &Path, memo: Option<&Path>) -> Result<Vec<u8>> {
     let out = run_rustc_version(workspace)?;
     if let Some(path) = &memo_file {
         // A memo that cannot be written costs only speed.
-        let _ = crate::cache::write_atomic(path, &out);
+        let _ = crate::cache::write_atomic_unsynced(path, &out);
     }
     Ok(out)
 }
@@ -513,6 +537,31 @@ mod tests {
     }
 
     #[test]
+    fn includes_of_includes_are_inputs() {
+        let t = tempfile::tempdir().unwrap();
+        let ws = t.path();
+        std::fs::write(ws.join("b.rs"), "#[path = \"c.rs\"] mod c;").unwrap();
+        std::fs::write(
+            ws.join("c.rs"),
+            "pub fn f() {} #[path = \"b.rs\"] mod cycle;",
+        )
+        .unwrap();
+        let g = Global::fixed("g");
+        let ex = example(ws, "a", "#[path = \"b.rs\"] mod b; fn main() {}");
+        let k1 = source_key(&g, &ex, &[], ws).unwrap();
+        std::fs::write(
+            ws.join("c.rs"),
+            "pub fn f() { } #[path = \"b.rs\"] mod cycle;",
+        )
+        .unwrap();
+        assert_ne!(
+            k1,
+            source_key(&g, &ex, &[], ws).unwrap(),
+            "a file two includes away is an input"
+        );
+    }
+
+    #[test]
     fn missing_data_file_is_an_error() {
         let t = tempfile::tempdir().unwrap();
         let ex = example(t.path(), "e", "fn main(){}");
@@ -556,13 +605,79 @@ mod tests {
     }
 
     #[test]
+    fn toolchain_identity_follows_what_selects_the_compiler() {
+        let t = tempfile::tempdir().unwrap();
+        let bin = t.path().join("bin");
+        let home = t.path().join("rustup");
+        let ws = t.path().join("a/ws");
+        let toolchain = home.join("toolchains/stable/bin");
+        for d in [&bin, &toolchain, &ws] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::fs::write(bin.join("rustc"), "proxy").unwrap();
+        std::fs::write(toolchain.join("rustc"), "compiler 1").unwrap();
+        std::fs::write(home.join("settings.toml"), "default_toolchain = \"stable\"").unwrap();
+        let mut env = EnvSnapshot {
+            path: Some(bin.clone().into()),
+            rustup_home: Some(home.clone().into()),
+            ..EnvSnapshot::default()
+        };
+        let id = |env: &EnvSnapshot| toolchain_identity(&ws, env).unwrap();
+        let mut seen = vec![id(&env)];
+        assert_eq!(seen[0], id(&env), "stable");
+        let mut changed = |env: &EnvSnapshot, what: &str| {
+            let new = id(env);
+            assert!(!seen.contains(&new), "{what} must change the identity");
+            seen.push(new);
+        };
+
+        std::fs::write(
+            home.join("settings.toml"),
+            "default_toolchain = \"nightly\"",
+        )
+        .unwrap();
+        changed(&env, "rustup's default toolchain");
+        // `rustup update` replaces the compiler with a new file.
+        std::fs::remove_file(toolchain.join("rustc")).unwrap();
+        std::fs::write(toolchain.join("rustc"), "compiler 2, longer").unwrap();
+        changed(&env, "an updated toolchain");
+        std::fs::create_dir_all(home.join("toolchains/beta/bin")).unwrap();
+        changed(&env, "a new toolchain");
+        std::fs::write(t.path().join("a/rust-toolchain.toml"), "[toolchain]").unwrap();
+        changed(&env, "a rust-toolchain file above the workspace");
+        env.rustup_toolchain = Some("beta".into());
+        changed(&env, "RUSTUP_TOOLCHAIN");
+        std::fs::write(bin.join("rustc"), "another proxy").unwrap();
+        changed(&env, "the program itself");
+        env.rustc = Some(toolchain.join("rustc").into());
+        changed(&env, "RUSTC");
+
+        // What cannot be told without running it is not remembered.
+        env.rustc = Some("relative/rustc".into());
+        assert!(toolchain_identity(&ws, &env).is_none());
+        env.rustc = None;
+        env.path = Some(t.path().join("nowhere").into());
+        assert!(toolchain_identity(&ws, &env).is_none());
+    }
+
+    #[test]
+    fn only_whole_version_output_is_remembered() {
+        let full = b"rustc 1.95.0 (59807616e 2026-04-14)\nbinary: rustc\nhost: x86_64-unknown-linux-gnu\nrelease: 1.95.0\n";
+        assert!(looks_like_version(full));
+        assert!(!looks_like_version(&full[..full.len() - 1]));
+        assert!(!looks_like_version(&full[..30]));
+        assert!(!looks_like_version(b""));
+    }
+
+    #[test]
     fn binary_key_depends_on_bytes_and_data() {
         let t = tempfile::tempdir().unwrap();
         std::fs::write(t.path().join("d"), "x").unwrap();
         let d = [PathBuf::from("d")];
-        let a = binary_key(b"ELF1", "e", &d, t.path()).unwrap();
-        assert_ne!(a, binary_key(b"ELF2", "e", &d, t.path()).unwrap());
+        let a = binary_key(&b"ELF1"[..], "e", &d, t.path()).unwrap();
+        assert_ne!(a, binary_key(&b"ELF2"[..], "e", &d, t.path()).unwrap());
+        assert_ne!(a, binary_key(&b"ELF1"[..], "f", &d, t.path()).unwrap());
         std::fs::write(t.path().join("d"), "y").unwrap();
-        assert_ne!(a, binary_key(b"ELF1", "e", &d, t.path()).unwrap());
+        assert_ne!(a, binary_key(&b"ELF1"[..], "e", &d, t.path()).unwrap());
     }
 }

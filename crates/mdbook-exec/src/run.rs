@@ -5,7 +5,8 @@
 //! a cap on captured output. On timeout or overflow the whole group is
 //! killed, so a child the program spawned dies with it; after the program
 //! exits, the group is killed too, so a grandchild that kept the pipes open
-//! cannot hang the build.
+//! cannot hang the build. On Linux the program also dies with the thread
+//! that started it, so a build killed mid-run leaves no example running.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -150,6 +151,7 @@ pub fn run(spec: &Spec) -> Result<String, Failure> {
         use std::os::unix::process::CommandExt as _;
         cmd.process_group(0);
     }
+    crate::sys::die_with_parent(&mut cmd);
     let mut child = cmd
         .spawn()
         .map_err(|e| Failure::Spawn(format!("{}: {e}", spec.program.display())))?;

@@ -3,9 +3,9 @@
 //! For each example: look its source key up in the cache; build every miss
 //! in one cargo invocation; look each fresh binary up by its binary key; run
 //! what is still missing, in parallel, bounded by the cores; store the
-//! results. The executable is copied to a private staging directory before
-//! it is hashed and run, so the bytes hashed are the bytes run even if
-//! another build replaces cargo's copy meanwhile.
+//! results. The executable is linked (or copied) into a private staging
+//! directory before it is hashed and run, so the bytes hashed are the bytes
+//! run even if another build replaces cargo's copy meanwhile.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -204,9 +204,17 @@ pub fn outputs(
         )
     });
 
-    // 3. Stage binaries; binary-key lookups.
-    let stage_dir = cache.dir().join("run").join(std::process::id().to_string());
-    let mut staged = Vec::new();
+    // 3. What cargo built, and what it could not.
+    remove_stale_stages(&cache.dir().join("run"));
+    // `<pid>-<n>`: sessions of one process (a test binary, a long-lived
+    // front end) must not share, and so remove, each other's files.
+    static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+    let stage_dir = cache.dir().join("run").join(format!(
+        "{}-{}",
+        std::process::id(),
+        SESSIONS.fetch_add(1, Ordering::Relaxed)
+    ));
+    let mut built = Vec::new();
     for p in pending {
         let fail = |msg: String| Outcome {
             output: Err(msg),
@@ -226,53 +234,29 @@ pub fn outputs(
             results.outcomes.insert(p.name, fail(msg));
             continue;
         };
-        match stage(&stage_dir, exe, &p, project, config) {
-            Ok((binary_key, program)) => {
-                if !opts.force
-                    && let Lookup::Hit(entry) = cache.get(Index::Binary, &binary_key, &p.name)
-                    && entry.runs >= required
-                {
-                    let _ = std::fs::remove_file(&program);
-                    if let Err(e) = cache.put(Index::Source, &p.source_key, &entry) {
-                        results
-                            .notes
-                            .push(format!("could not write the cache: {e:#}"));
-                    }
-                    results.outcomes.insert(
-                        p.name,
-                        Outcome {
-                            output: Ok(entry.output),
-                            ran: false,
-                            cached: true,
-                        },
-                    );
-                    continue;
-                }
-                staged.push(Staged {
-                    name: p.name,
-                    source_key: p.source_key,
-                    binary_key,
-                    program,
-                    previous: p.previous,
-                });
-            }
-            Err(e) => {
-                results.outcomes.insert(p.name, fail(format!("{e:#}")));
-            }
-        }
+        built.push((p, exe.clone()));
     }
 
-    // 4. Run in parallel.
+    // 4. Stage, look up by binary key, run what is missing: in parallel, so
+    // that hashing one executable overlaps with running another.
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::new());
     let notes: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let ctx = RunContext {
+        project,
+        config,
+        cache: &cache,
+        stage_dir: &stage_dir,
+        force: opts.force,
+        notes: &notes,
+    };
     std::thread::scope(|s| {
-        for _ in 0..config.jobs().min(staged.len()) {
+        for _ in 0..config.jobs().min(built.len()) {
             s.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(job) = staged.get(i) else { break };
-                    let outcome = execute(job, project, config, &cache, &notes);
+                    let Some((p, exe)) = built.get(i) else { break };
+                    let outcome = stage_and_run(p, exe, &ctx);
                     done.lock()
                         .expect("no panics while holding the lock")
                         .push((i, outcome));
@@ -281,7 +265,7 @@ pub fn outputs(
         }
     });
     for (i, outcome) in done.into_inner().expect("threads joined") {
-        results.outcomes.insert(staged[i].name.clone(), outcome);
+        results.outcomes.insert(built[i].0.name.clone(), outcome);
     }
     results
         .notes
@@ -290,7 +274,80 @@ pub fn outputs(
     results
 }
 
-/// Copies the executable into the staging directory and computes its key.
+/// What every worker of step 4 shares.
+struct RunContext<'a> {
+    project: &'a Project,
+    config: &'a Config,
+    cache: &'a Cache,
+    stage_dir: &'a Path,
+    force: bool,
+    notes: &'a Mutex<Vec<String>>,
+}
+
+impl RunContext<'_> {
+    fn note(&self, note: String) {
+        self.notes
+            .lock()
+            .expect("no panics while holding the lock")
+            .push(note);
+    }
+}
+
+/// Stages one executable, serves its output from the binary index if it is
+/// there, and runs it otherwise.
+fn stage_and_run(p: &Pending, exe: &Path, ctx: &RunContext<'_>) -> Outcome {
+    let (binary_key, program) = match stage(ctx.stage_dir, exe, p, ctx.project, ctx.config) {
+        Ok(staged) => staged,
+        Err(e) => {
+            return Outcome {
+                output: Err(format!("{e:#}")),
+                ran: false,
+                cached: false,
+            };
+        }
+    };
+    let lookup = if ctx.force {
+        Lookup::Miss
+    } else {
+        ctx.cache.get(Index::Binary, &binary_key, &p.name)
+    };
+    if let Lookup::Corrupt(why) = &lookup {
+        ctx.note(format!(
+            "ignoring a corrupt cache entry ({why}); recomputing"
+        ));
+    }
+    if let Lookup::Hit(entry) = lookup
+        && entry.runs >= ctx.config.runs
+    {
+        let _ = std::fs::remove_file(&program);
+        if let Err(e) = ctx.cache.put(Index::Source, &p.source_key, &entry) {
+            ctx.note(format!("could not write the cache: {e:#}"));
+        }
+        return Outcome {
+            output: Ok(entry.output),
+            ran: false,
+            cached: true,
+        };
+    }
+    let job = Staged {
+        name: p.name.clone(),
+        source_key: p.source_key.clone(),
+        binary_key,
+        program,
+        previous: p.previous.clone(),
+    };
+    execute(&job, ctx.project, ctx.config, ctx.cache, ctx.notes)
+}
+
+/// Puts the executable into the staging directory and computes its key
+/// from the staged file, so that the bytes hashed are the bytes run.
+///
+/// A hard link is enough and costs nothing (a debug executable is several
+/// megabytes; copying every one was most of the engine's own time in a
+/// cold build): cargo and the linkers replace an executable by writing a
+/// new file and renaming it, never by rewriting it in place, so the staged
+/// link keeps the old bytes. Where a link cannot be made (the cache on
+/// another file system), the file is copied.
 fn stage(
     dir: &Path,
     exe: &Path,
@@ -298,22 +355,45 @@ fn stage(
     project: &Project,
     config: &Config,
 ) -> Result<(String, PathBuf)> {
-    let bytes = std::fs::read(exe).with_context(|| format!("reading {}", exe.display()))?;
-    let key = fingerprint::binary_key(
-        &bytes,
-        &p.name,
-        config.data_for(&p.name),
-        &project.workspace,
-    )?;
-    let program = run::staged_path(dir, &p.name, &key);
-    std::fs::create_dir_all(dir)?;
-    std::fs::write(&program, &bytes).with_context(|| format!("writing {}", program.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let linked = dir.join(format!("{}.staging", p.name));
+    let _ = std::fs::remove_file(&linked);
+    if std::fs::hard_link(exe, &linked).is_err() {
+        std::fs::copy(exe, &linked)
+            .with_context(|| format!("copying {} to {}", exe.display(), linked.display()))?;
     }
+    let file =
+        std::fs::File::open(&linked).with_context(|| format!("reading {}", linked.display()))?;
+    let key = fingerprint::binary_key(file, &p.name, config.data_for(&p.name), &project.workspace)?;
+    let program = run::staged_path(dir, &p.name, &key);
+    std::fs::rename(&linked, &program)
+        .with_context(|| format!("renaming {} to {}", linked.display(), program.display()))?;
     Ok((key, program))
+}
+
+/// Removes the staging directories (`run/<pid>-<n>`) of sessions whose
+/// process is gone: a build killed before it could clean up leaves one
+/// behind.
+fn remove_stale_stages(run_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(run_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.split('-').next()?.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        #[cfg(unix)]
+        let gone = pid != std::process::id() && !crate::sys::process_exists(pid);
+        #[cfg(not(unix))]
+        let gone = false;
+        if gone {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 fn execute(
