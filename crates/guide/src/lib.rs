@@ -4,10 +4,11 @@
 //! `book.toml` wires the preprocessors for people who only have mdBook
 //! installed (`command = "cargo run … -p mdbook-exec"`, `… -p guide -- katex`).
 //! This crate loads the same `book.toml` through `mdbook_driver::MDBook` and
-//! registers [`mdbook_exec::Exec`] and mdbook-katex's `KatexProcessor`
+//! registers [`mdbook_exec::Exec`] and [`katex::Katex`] (mdbook-katex's preprocessor)
 //! under the same names, which replaces those command entries in place: the
 //! same book, the same order, no subprocess and no global install.
 
+pub mod katex;
 pub mod search;
 
 use std::path::{Path, PathBuf};
@@ -57,7 +58,7 @@ pub fn load(book_root: &Path, opts: &BuildOptions) -> Result<MDBook> {
         md.with_preprocessor(mdbook_exec::Exec::with_options(opts.exec));
     }
     if katex {
-        md.with_preprocessor(mdbook_katex::preprocess::KatexProcessor);
+        md.with_preprocessor(katex::Katex);
     }
     Ok(md)
 }

@@ -63,6 +63,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    init_logging();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -70,6 +71,23 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// mdBook and mdbook-katex report through `tracing` (a chapter's unbalanced
+/// HTML, a formula KaTeX cannot parse): show warnings and errors on stderr,
+/// more with `RUST_LOG=info`.
+fn init_logging() {
+    use tracing_subscriber::filter::{EnvFilter, LevelFilter};
+    let filter = EnvFilter::builder()
+        .with_default_directive(LevelFilter::WARN.into())
+        .from_env_lossy();
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(filter)
+        .without_time()
+        .with_target(false)
+        .try_init();
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -157,7 +175,7 @@ fn run(cli: Cli) -> Result<()> {
 
 fn katex(args: &[String]) -> Result<()> {
     use mdbook_preprocessor::Preprocessor as _;
-    let pre = mdbook_katex::preprocess::KatexProcessor;
+    let pre = guide::katex::Katex;
     match args {
         [cmd, renderer] if cmd == "supports" => {
             if pre.supports_renderer(renderer)? {

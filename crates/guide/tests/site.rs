@@ -114,7 +114,7 @@ fn build_fixture() -> Result<Site> {
     config.set("build.build-dir", &html)?;
 
     let mut book = MDBook::load_with_config(&root, config)?;
-    book.with_preprocessor(mdbook_katex::preprocess::KatexProcessor);
+    book.with_preprocessor(guide::katex::Katex);
     book.build()?;
     // Keep mdBook's own index, as `mdbook serve` would serve it.
     let stock = files(&html, &["js"])
@@ -309,6 +309,15 @@ fn maths_is_typeset_on_every_page_that_has_some(site: &Site) {
             "{}: KaTeX error",
             page.display()
         );
+        // KaTeX's text must not turn into Markdown markup: `\tilde` renders
+        // a literal `~`, and two make a strikethrough across its spans.
+        if !source.contains("~~") {
+            assert!(
+                !html.contains("<del>"),
+                "{}: a strikethrough the source does not have (KaTeX text read as Markdown)",
+                page.display()
+            );
+        }
         if source.contains('$') {
             with_maths += 1;
             assert!(
