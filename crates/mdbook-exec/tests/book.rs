@@ -293,7 +293,8 @@ fn changed_stdout_fails_and_bless_restores() {
     // Bless only that example: its file is restored, the others untouched.
     let table = ws.path().join("examples/table.stdout");
     let table_mtime = std::fs::metadata(&table).unwrap().modified().unwrap();
-    let blessed = mdbook_exec::bless::bless(&book, &["hello".to_owned()], quiet()).unwrap();
+    use mdbook_exec::bless::{Ci, bless_with};
+    let blessed = bless_with(&book, &["hello".to_owned()], quiet(), Ci::No).unwrap();
     assert_eq!(blessed.updated, ["hello"]);
     assert_eq!(read(stdout), original);
     assert_eq!(
@@ -303,7 +304,18 @@ fn changed_stdout_fails_and_bless_restores() {
     assert!(process(&book).errors.is_empty());
 
     // Unknown names are refused before anything is written.
-    let e = mdbook_exec::bless::bless(&book, &["helo".to_owned()], quiet()).unwrap_err();
+    let e = bless_with(&book, &["helo".to_owned()], quiet(), Ci::No).unwrap_err();
+    assert!(
+        e.to_string().contains("`helo` (did you mean `hello`?)"),
+        "{e}"
+    );
+
+    // With CI set, nothing is read or written.
+    std::fs::write(&stdout, "changed").unwrap();
+    let e = bless_with(&book, &["hello".to_owned()], quiet(), Ci::Yes).unwrap_err();
+    assert!(e.to_string().contains("never writes in CI"), "{e}");
+    assert_eq!(read(stdout.clone()), "changed");
+    let e = bless_with(&book, &["helo".to_owned()], quiet(), Ci::No).unwrap_err();
     assert!(
         e.to_string().contains("`helo` (did you mean `hello`?)"),
         "{e}"
