@@ -296,7 +296,7 @@ fn changed_stdout_fails_and_bless_restores() {
     use mdbook_exec::bless::{Ci, bless_with};
     let blessed = bless_with(&book, &["hello".to_owned()], quiet(), Ci::No).unwrap();
     assert_eq!(blessed.updated, ["hello"]);
-    assert_eq!(read(stdout), original);
+    assert_eq!(read(stdout.clone()), original);
     assert_eq!(
         std::fs::metadata(&table).unwrap().modified().unwrap(),
         table_mtime
