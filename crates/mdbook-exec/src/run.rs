@@ -152,8 +152,7 @@ pub fn run(spec: &Spec) -> Result<String, Failure> {
         cmd.process_group(0);
     }
     crate::sys::die_with_parent(&mut cmd);
-    let mut child = cmd
-        .spawn()
+    let mut child = spawn_retrying(&mut cmd)
         .map_err(|e| Failure::Spawn(format!("{}: {e}", spec.program.display())))?;
     let pid = child.id();
     let (tx, rx) = mpsc::channel::<Event>();
@@ -248,6 +247,26 @@ pub fn run(spec: &Spec) -> Result<String, Failure> {
         }
     }
     decode(&stdout.unwrap_or_default())
+}
+
+/// Spawns `cmd`, retrying while the kernel answers ETXTBSY ("text file
+/// busy"). That answer is transient: an executable just written (a staged
+/// copy, a test's script) can still be open for writing in a child that
+/// another thread forked in the meantime, until that child execs and its
+/// close-on-exec descriptors close.
+fn spawn_retrying(cmd: &mut Command) -> std::io::Result<std::process::Child> {
+    let mut wait = Duration::from_millis(5);
+    for _ in 0..10 {
+        match cmd.spawn() {
+            #[cfg(unix)]
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+    cmd.spawn()
 }
 
 enum Event {
