@@ -570,6 +570,49 @@ fn browser_search_agrees_with_rust(site: &Site, index_js: &Path) {
     assert!(!result["注意力"]["urls"].as_array().unwrap().is_empty());
 }
 
+/// Every code block's language is one the bundled highlight.js knows (a
+/// name it registers or an alias): otherwise the browser logs a warning and
+/// shows the block unhighlighted.
+fn code_languages_are_known_to_highlight_js(site: &Site) {
+    let hljs = files(&site.html, &["js"])
+        .into_iter()
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("highlight")
+        })
+        .map(|p| read(&p))
+        .expect("no highlight-*.js");
+    let mut known: BTreeSet<String> = Regex::new(r#"registerLanguage\("([^"]+)""#)
+        .unwrap()
+        .captures_iter(&hljs)
+        .map(|c| c[1].to_owned())
+        .collect();
+    for list in Regex::new(r"aliases:\[([^\]]*)\]")
+        .unwrap()
+        .captures_iter(&hljs)
+    {
+        known.extend(list[1].split(',').map(|a| a.trim_matches('"').to_owned()));
+    }
+    let class = Regex::new(r#"<code class="language-([^" ]+)"#).unwrap();
+    let mut unknown = Vec::new();
+    for page in files(&site.html, &["html"]) {
+        for c in class.captures_iter(&read(&page)) {
+            if !known.contains(&c[1]) {
+                unknown.push(format!("{}: {}", rel(site, &page).display(), &c[1]));
+            }
+        }
+    }
+    unknown.sort();
+    unknown.dedup();
+    assert!(
+        unknown.is_empty(),
+        "languages highlight.js does not know:\n{}",
+        unknown.join("\n")
+    );
+}
+
 fn theme_files_are_on_every_page(site: &Site) {
     for page in files(&site.html, &["html"]) {
         let html = read(&page);
@@ -708,5 +751,10 @@ mod real {
     #[test]
     fn theme_files_are_on_every_page() {
         super::theme_files_are_on_every_page(real_site());
+    }
+
+    #[test]
+    fn code_languages_are_known_to_highlight_js() {
+        super::code_languages_are_known_to_highlight_js(real_site());
     }
 }
