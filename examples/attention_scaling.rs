@@ -1,4 +1,4 @@
-//! 用固定种子的随机向量验证:q·k 的方差随 d_k 线性增长,除以 √d_k 后回到 1,softmax 也不再饱和。
+//! 用固定种子的随机向量验证：q·k 的方差随 d_k 线性增长，除以 √d_k 后回到 1,softmax 也不再饱和。
 use guide_support::rng::{normal, seeded};
 use guide_support::{Align, Table, f4, value};
 

@@ -6,7 +6,7 @@ use ndarray::{Array2, Array4, ArrayView2, Axis, s};
 
 // ANCHOR: softmax
 /// 带掩码的稳定 softmax。`allowed[j] == false` 的位置权重为 0。
-/// 整行都被掩码时返回全 0:这一行没有任何可看的位置,0/0 没有意义。
+/// 整行都被掩码时返回全 0：这一行没有任何可看的位置，0/0 没有意义。
 fn masked_softmax(scores: &[f64], allowed: &[bool]) -> Vec<f64> {
     let max = scores
         .iter()
@@ -28,8 +28,8 @@ fn masked_softmax(scores: &[f64], allowed: &[bool]) -> Vec<f64> {
 // ANCHOR_END: softmax
 
 // ANCHOR: attention
-/// Q, K, V 形状 (B, H, L, d);mask 形状 (L, L),mask[[i, j]] 表示第 i 个 query 能否看第 j 个 key。
-/// 返回 (输出 (B, H, L, d), 权重 (B, H, L, L))。
+/// Q, K, V 形状 (B, H, L, d)；mask 形状 (L, L),mask[[i, j]] 表示第 i 个 query 能否看第 j 个 key。
+/// 返回 (输出 (B, H, L, d)，权重 (B, H, L, L))。
 fn attention(
     q: &Array4<f64>,
     k: &Array4<f64>,
@@ -45,7 +45,7 @@ fn attention(
             let qh: ArrayView2<'_, f64> = q.slice(s![bi, hi, .., ..]); // (L, d)
             let kh = k.slice(s![bi, hi, .., ..]);
             let vh = v.slice(s![bi, hi, .., ..]);
-            // 二维切片上 .t() 就是交换最后两个轴,这里用它是对的
+            // 二维切片上 .t() 就是交换最后两个轴，这里用它是对的
             let scores = qh.dot(&kh.t()) * scale; // (L, L)
             for i in 0..l {
                 let row = scores.row(i).to_vec();
@@ -63,7 +63,7 @@ fn attention(
 }
 // ANCHOR_END: attention
 
-/// 二维数组转成按行的 Vec,交给 guide_support 打印。
+/// 二维数组转成按行的 Vec，交给 guide_support 打印。
 fn rows(a: ArrayView2<'_, f64>) -> Vec<Vec<f64>> {
     a.outer_iter().map(|r| r.to_vec()).collect()
 }
@@ -77,7 +77,7 @@ fn main() {
     println!("Q, K, V 形状 {:?}", q.shape());
 
     // ANCHOR: causal
-    // 因果掩码:第 i 个位置只能看 0..=i
+    // 因果掩码：第 i 个位置只能看 0..=i
     let causal = Array2::from_shape_fn((l, l), |(i, j)| j <= i);
     // ANCHOR_END: causal
     let (out, w) = attention(&q, &k, &v, &causal);
@@ -89,8 +89,8 @@ fn main() {
     println!();
 
     // ANCHOR: padding
-    // 左侧填充:位置 0 是 <pad>,任何 query 都不许看它。
-    // 与因果掩码合起来,query 0 只能看 key 0,而 key 0 又被禁止:整行被掩码。
+    // 左侧填充：位置 0 是 <pad>，任何 query 都不许看它。
+    // 与因果掩码合起来，query 0 只能看 key 0，而 key 0 又被禁止：整行被掩码。
     let pad = [true, false, false, false, false]; // true 表示是填充
     let mask = Array2::from_shape_fn((l, l), |(i, j)| j <= i && !pad[j]);
     // ANCHOR_END: padding
@@ -101,7 +101,7 @@ fn main() {
         "query 0 的输出 {}",
         vector(&out.slice(s![0, 0, 0, ..]).to_vec(), 4)
     );
-    // 对照:把被掩码的分数设成 -inf,不加判断地做 softmax
+    // 对照：把被掩码的分数设成 -inf，不加判断地做 softmax
     let row0 = [-f64::INFINITY; 5]; // query 0 的五个分数全被掩码
     let exps: Vec<f64> = row0.iter().map(|&x| libm::exp(x)).collect(); // 全是 0
     let sum: f64 = exps.iter().sum();

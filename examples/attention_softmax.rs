@@ -1,8 +1,8 @@
-//! 朴素 softmax 在大分数上溢出成 NaN;减去行最大值的稳定版本结果不变且不溢出。
+//! 朴素 softmax 在大分数上溢出成 NaN；减去行最大值的稳定版本结果不变且不溢出。
 use guide_support::{fixed, num::vector, sci, value};
 
 // ANCHOR: naive
-/// 大纲里的写法:exp(s) / sum(exp(s))。
+/// 大纲里的写法：exp(s) / sum(exp(s))。
 fn softmax_naive(s: &[f64]) -> Vec<f64> {
     let exps: Vec<f64> = s.iter().map(|&x| libm::exp(x)).collect();
     let sum: f64 = exps.iter().sum();
@@ -11,8 +11,8 @@ fn softmax_naive(s: &[f64]) -> Vec<f64> {
 // ANCHOR_END: naive
 
 // ANCHOR: stable
-/// 稳定版本:先减去最大值。softmax(s) = softmax(s - c) 对任意常数 c 成立,
-/// 取 c = max(s) 后最大的指数是 exp(0) = 1,不会上溢;分母至少为 1,也不会是 0。
+/// 稳定版本：先减去最大值。softmax(s) = softmax(s - c) 对任意常数 c 成立，
+/// 取 c = max(s) 后最大的指数是 exp(0) = 1，不会上溢；分母至少为 1，也不会是 0。
 fn softmax_stable(s: &[f64]) -> Vec<f64> {
     let max = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let exps: Vec<f64> = s.iter().map(|&x| libm::exp(x - max)).collect();
@@ -23,10 +23,10 @@ fn softmax_stable(s: &[f64]) -> Vec<f64> {
 
 fn main() {
     // ANCHOR: threshold
-    // f64 能表示的最大有限值约 1.797e308,它的自然对数就是 exp 的上溢门槛。
+    // f64 能表示的最大有限值约 1.797e308，它的自然对数就是 exp 的上溢门槛。
     let threshold = libm::log(f64::MAX);
     value("exp_overflow_threshold", fixed(threshold, 2));
-    // fp16 的最大有限值是 65504,门槛低得多
+    // fp16 的最大有限值是 65504，门槛低得多
     value("fp16_threshold", fixed(libm::log(65504.0), 2));
     for x in [709.0, 709.78, 709.79, 710.0] {
         println!("exp({}) = {}", fixed(x, 2), sci(libm::exp(x), 4));

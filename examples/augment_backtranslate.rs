@@ -1,9 +1,9 @@
-//! 回译的玩具模拟:用两张极小的短语表代替翻译模型,列出中→英→中往返后每种改写及其概率(不加载任何模型)。
+//! 回译的玩具模拟：用两张极小的短语表代替翻译模型，列出中→英→中往返后每种改写及其概率(不加载任何模型)。
 use guide_support::f4;
 use std::collections::BTreeMap;
 
 // ANCHOR: tables
-/// 玩具“翻译模型”:每个源短语对应若干译文及其概率。真实系统里这是一个神经翻译模型的采样输出。
+/// 玩具“翻译模型”：每个源短语对应若干译文及其概率。真实系统里这是一个神经翻译模型的采样输出。
 const ZH_EN: &[(&str, &[(&str, f64)])] = &[
     (
         "这部电影非常好看",
@@ -58,7 +58,7 @@ fn lookup(
         .expect("玩具短语表里应有这个短语")
 }
 
-/// 贪心最长匹配,把中文句子切成短语表里的短语。
+/// 贪心最长匹配，把中文句子切成短语表里的短语。
 fn segment(sentence: &str) -> Vec<&'static str> {
     let mut rest = sentence;
     let mut out = Vec::new();
@@ -75,7 +75,7 @@ fn segment(sentence: &str) -> Vec<&'static str> {
 }
 
 // ANCHOR: roundtrip
-/// 一个中文短语往返一次的结果分布:P(zh') = Σ_en P(en | zh) · P(zh' | en)。
+/// 一个中文短语往返一次的结果分布：P(zh') = Σ_en P(en | zh) · P(zh' | en)。
 fn roundtrip(phrase: &str) -> BTreeMap<&'static str, f64> {
     let mut dist = BTreeMap::new();
     for &(en, p1) in lookup(ZH_EN, phrase) {
@@ -86,7 +86,7 @@ fn roundtrip(phrase: &str) -> BTreeMap<&'static str, f64> {
     dist
 }
 
-/// 整句:各短语独立往返,把结果拼起来,概率相乘。
+/// 整句：各短语独立往返，把结果拼起来，概率相乘。
 fn sentence_roundtrip(sentence: &str) -> Vec<(String, f64)> {
     let mut results = vec![(String::new(), 1.0)];
     for phrase in segment(sentence) {
@@ -98,7 +98,7 @@ fn sentence_roundtrip(sentence: &str) -> Vec<(String, f64)> {
         }
         results = next;
     }
-    // 概率从大到小;概率相同时按文本排序,保证输出稳定
+    // 概率从大到小；概率相同时按文本排序，保证输出稳定
     results.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     results
 }

@@ -1,4 +1,4 @@
-//! 练习参考答案:LSH 分桶(b 个桶、每桶 r 行)下,Jaccard 为 s 的一对文档成为候选对的概率 1 - (1 - s^r)^b。
+//! 练习参考答案：LSH 分桶(b 个桶、每桶 r 行)下，Jaccard 为 s 的一对文档成为候选对的概率 1 - (1 - s^r)^b。
 use guide_support::{Align, Table, f4, fixed};
 
 fn candidate_probability(s: f64, bands: i32, rows: i32) -> f64 {

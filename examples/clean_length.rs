@@ -1,4 +1,4 @@
-//! Rust 的 `str::len()` 数的是 UTF-8 字节(一个汉字 3 字节),pandas 的 `str.len()` 数的是码点:长度过滤要用 `chars().count()`。
+//! Rust 的 `str::len()` 数的是 UTF-8 字节(一个汉字 3 字节)，pandas 的 `str.len()` 数的是码点：长度过滤要用 `chars().count()`。
 use guide_support::{Align, Table, value};
 use unicode_normalization::UnicodeNormalization;
 
@@ -27,7 +27,7 @@ fn main() {
     ]);
     for s in texts {
         let bytes = s.len(); // UTF-8 字节数
-        let chars = s.chars().count(); // Unicode 码点数,与 pandas 的 str.len() 相同
+        let chars = s.chars().count(); // Unicode 码点数，与 pandas 的 str.len() 相同
         let mark = |keep: bool| if keep { "保留" } else { "丢弃" };
         t.row([
             s.to_string(),
@@ -43,8 +43,8 @@ fn main() {
     value("hanzi_bytes", "字".len());
 
     // ANCHOR: codepoints
-    // 码点也不等于“看到的字符”:组合字符在 NFC/NFKC 规范化前后码点数不同
-    let decomposed = "e\u{301}"; // e + 组合重音符,显示为 é
+    // 码点也不等于“看到的字符”：组合字符在 NFC/NFKC 规范化前后码点数不同
+    let decomposed = "e\u{301}"; // e + 组合重音符，显示为 é
     let composed: String = decomposed.nfc().collect();
     println!(
         "组合前 é:{} 个码点,{} 字节",

@@ -1,11 +1,11 @@
-//! 近重复检测:字符 3-gram 切片的 Jaccard 相似度,以及用固定种子哈希族计算的 MinHash 估计。
+//! 近重复检测：字符 3-gram 切片的 Jaccard 相似度，以及用固定种子哈希族计算的 MinHash 估计。
 use guide_support::rng::seeded;
 use guide_support::{Align, Table, f4, value};
 use rand::RngExt;
 use std::collections::BTreeSet;
 
 // ANCHOR: shingles
-/// 字符 n-gram 切片(中文没有空格分词,按字符切最简单)。
+/// 字符 n-gram 切片(中文没有空格分词，按字符切最简单)。
 fn shingles(text: &str, n: usize) -> BTreeSet<String> {
     let chars: Vec<char> = text.chars().collect();
     chars.windows(n).map(|w| w.iter().collect()).collect()
@@ -21,7 +21,7 @@ fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
 // ANCHOR: minhash
 const P: u64 = (1 << 61) - 1; // 梅森素数 2^61 - 1
 
-/// FNV-1a:一个简单、与平台无关的 64 位字符串哈希。
+/// FNV-1a：一个简单、与平台无关的 64 位字符串哈希。
 fn fnv1a(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.bytes() {
@@ -31,7 +31,7 @@ fn fnv1a(s: &str) -> u64 {
     h
 }
 
-/// k 个哈希函数 h_i(x) = (a_i·x + b_i) mod P,参数由固定种子生成。
+/// k 个哈希函数 h_i(x) = (a_i·x + b_i) mod P，参数由固定种子生成。
 fn hash_family(k: usize, seed: u64) -> Vec<(u64, u64)> {
     let mut rng = seeded(seed);
     (0..k)
@@ -39,7 +39,7 @@ fn hash_family(k: usize, seed: u64) -> Vec<(u64, u64)> {
         .collect()
 }
 
-/// MinHash 签名:每个哈希函数下,集合中所有切片哈希值的最小值。
+/// MinHash 签名：每个哈希函数下，集合中所有切片哈希值的最小值。
 fn signature(set: &BTreeSet<String>, family: &[(u64, u64)]) -> Vec<u64> {
     family
         .iter()
@@ -55,7 +55,7 @@ fn signature(set: &BTreeSet<String>, family: &[(u64, u64)]) -> Vec<u64> {
         .collect()
 }
 
-/// 两个签名逐位相等的比例,是 Jaccard 相似度的无偏估计。
+/// 两个签名逐位相等的比例，是 Jaccard 相似度的无偏估计。
 fn estimate(s1: &[u64], s2: &[u64]) -> f64 {
     s1.iter().zip(s2).filter(|(x, y)| x == y).count() as f64 / s1.len() as f64
 }

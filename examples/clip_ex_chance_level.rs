@@ -1,4 +1,4 @@
-//! 练习参考答案:图文完全不相关时,CLIP 损失在缩放系数很小时接近 ln N,随批大小 N 增长。
+//! 练习参考答案：图文完全不相关时，CLIP 损失在缩放系数很小时接近 ln N，随批大小 N 增长。
 
 use guide_support::rng::{GuideRng, normal, seeded};
 use guide_support::{Align, Table, f4};
@@ -20,7 +20,7 @@ fn log_sum_exp(row: &[f64]) -> f64 {
     m + libm::log(row.iter().map(|&x| libm::exp(x - m)).sum::<f64>())
 }
 
-/// 已归一化的嵌入上的 CLIP 对称损失,缩放系数为 scale。
+/// 已归一化的嵌入上的 CLIP 对称损失，缩放系数为 scale。
 fn clip_loss(images: &Batch, texts: &Batch, scale: f64) -> f64 {
     let n = images.len();
     let logits: Batch = images
@@ -42,11 +42,11 @@ fn clip_loss(images: &Batch, texts: &Batch, scale: f64) -> f64 {
     (rows / n as f64 + cols / n as f64) / 2.0
 }
 
-// 为什么缩放系数大时损失会超过 ln N:
-// 每行的损失是 logsumexp(s·x_i·) − s·x_ii。嵌入互不相关时 x_ii 的期望是 0;
-// logsumexp 是凸函数,由 Jensen 不等式,它的期望不小于"各 logit 期望的 logsumexp" = ln N。
-// 缩放系数 s 越大,随机波动被放大得越多,这个差距越大。
-// 所以训练刚开始时损失高于 ln N,并不说明程序写错了。
+// 为什么缩放系数大时损失会超过 ln N：
+// 每行的损失是 logsumexp(s·x_i·) − s·x_ii。嵌入互不相关时 x_ii 的期望是 0；
+// logsumexp 是凸函数，由 Jensen 不等式，它的期望不小于"各 logit 期望的 logsumexp" = ln N。
+// 缩放系数 s 越大，随机波动被放大得越多，这个差距越大。
+// 所以训练刚开始时损失高于 ln N，并不说明程序写错了。
 fn main() {
     let d = 64;
     let mut rng = seeded(7);

@@ -4,11 +4,11 @@ use guide_support::num::{matrix, vector};
 use guide_support::rng::{GuideRng, normal, seeded};
 use guide_support::{f4, value};
 
-/// 一批嵌入:每行一个样本。
+/// 一批嵌入：每行一个样本。
 type Batch = Vec<Vec<f64>>;
 
-/// 生成 n 对"图像-文本"嵌入:图像嵌入 = 放大的(文本嵌入 + 噪声),
-/// 这样配对的两行方向相近,但长度(范数)各不相同。
+/// 生成 n 对"图像-文本"嵌入：图像嵌入 = 放大的(文本嵌入 + 噪声)，
+/// 这样配对的两行方向相近，但长度(范数)各不相同。
 fn make_batch(rng: &mut GuideRng, n: usize, d: usize) -> (Batch, Batch) {
     let mut images = Vec::new();
     let mut texts = Vec::new();
@@ -37,7 +37,7 @@ fn l2_normalize(x: &Batch) -> Batch {
         .collect()
 }
 
-/// A·Bᵀ,再乘以 scale:logits[i][j] = scale · <a_i, b_j>。
+/// A·Bᵀ，再乘以 scale:logits[i][j] = scale · <a_i, b_j>。
 fn scaled_gram(a: &Batch, b: &Batch, scale: f64) -> Batch {
     a.iter()
         .map(|ai| {
@@ -54,13 +54,13 @@ fn transpose(m: &Batch) -> Batch {
         .collect()
 }
 
-/// log Σ_j exp(x_j),先减去最大值,任何大小的 logits 都不会溢出。
+/// log Σ_j exp(x_j)，先减去最大值，任何大小的 logits 都不会溢出。
 fn log_sum_exp(row: &[f64]) -> f64 {
     let m = row.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     m + libm::log(row.iter().map(|&x| libm::exp(x - m)).sum::<f64>())
 }
 
-/// 标签为 0..n(第 i 行的正确答案是第 i 列)时的平均交叉熵,
+/// 标签为 0..n(第 i 行的正确答案是第 i 列)时的平均交叉熵，
 /// 即 PyTorch 的 cross_entropy(logits, arange(n))。
 fn cross_entropy_diag(logits: &Batch) -> f64 {
     let n = logits.len() as f64;
@@ -74,12 +74,12 @@ fn cross_entropy_diag(logits: &Batch) -> f64 {
 // ANCHOR_END: helpers
 
 // ANCHOR: clip
-/// CLIP 的缩放上限:exp(t) 不超过 100(训练时把 t 截断在 ln 100 以下)。
+/// CLIP 的缩放上限：exp(t) 不超过 100(训练时把 t 截断在 ln 100 以下)。
 const MAX_LOGIT_SCALE: f64 = 100.0;
 
-/// CLIP 的对称损失(Radford et al., 2021, 图 3 的伪代码)。
-/// `t` 是可学习的对数温度参数,缩放系数为 exp(t)。
-/// 返回 (图像→文本, 文本→图像, 两者平均)。
+/// CLIP 的对称损失(Radford et al., 2021，图 3 的伪代码)。
+/// `t` 是可学习的对数温度参数，缩放系数为 exp(t)。
+/// 返回 (图像→文本，文本→图像，两者平均)。
 fn clip_loss(images: &Batch, texts: &Batch, t: f64) -> (f64, f64, f64) {
     let scale = libm::exp(t).min(MAX_LOGIT_SCALE);
     let logits_per_image = scaled_gram(&l2_normalize(images), &l2_normalize(texts), scale);
@@ -91,7 +91,7 @@ fn clip_loss(images: &Batch, texts: &Batch, t: f64) -> (f64, f64, f64) {
 // ANCHOR_END: clip
 
 // ANCHOR: outline
-/// 大纲的写法:不归一化,温度固定为 0.1,只算"文本→图像"一个方向。
+/// 大纲的写法：不归一化，温度固定为 0.1，只算"文本→图像"一个方向。
 fn outline_loss(texts: &Batch, images: &Batch, temperature: f64) -> f64 {
     let logits = scaled_gram(texts, images, 1.0 / temperature);
     cross_entropy_diag(&logits)
@@ -126,7 +126,7 @@ fn main() {
     println!();
 
     // ANCHOR: compare
-    let t0 = libm::log(1.0 / 0.07); // CLIP 的初始化:温度 0.07
+    let t0 = libm::log(1.0 / 0.07); // CLIP 的初始化：温度 0.07
     let (loss_i, loss_t, loss) = clip_loss(&images, &texts, t0);
     let naive = outline_loss(&texts, &images, 0.1);
     // ANCHOR_END: compare
@@ -138,7 +138,7 @@ fn main() {
     value("clip_loss", f4(loss));
     let clip_logits = scaled_gram(&l2_normalize(&images), &l2_normalize(&texts), libm::exp(t0));
     value("clip_max_logit", f4(max_abs(&clip_logits)));
-    // 检索结果:每张图像得分最高的文本、每段文本得分最高的图像(正确答案都是 [0, 1, 2, 3])
+    // 检索结果：每张图像得分最高的文本、每段文本得分最高的图像(正确答案都是 [0, 1, 2, 3])
     let img2txt = argmax_rows(&clip_logits);
     let txt2img = argmax_rows(&transpose(&clip_logits));
     value("retrieval_clip_img2txt", format!("{img2txt:?}"));
@@ -156,7 +156,7 @@ fn main() {
     println!();
 
     // ANCHOR: rescale
-    // 把第 0 张图像的嵌入整体放大 3 倍:方向不变,只有长度变了。
+    // 把第 0 张图像的嵌入整体放大 3 倍：方向不变，只有长度变了。
     let mut scaled = images.clone();
     scaled[0].iter_mut().for_each(|x| *x *= 3.0);
     let (_, _, loss_scaled) = clip_loss(&scaled, &texts, t0);

@@ -1,9 +1,9 @@
-//! 估算 7B 模型单路解码速度的显存带宽上限:量化带来的加速倍数取决于拿哪种精度作基线。
+//! 估算 7B 模型单路解码速度的显存带宽上限：量化带来的加速倍数取决于拿哪种精度作基线。
 
 use guide_support::{Align, Table, fixed, int};
 
 // ANCHOR: bound
-/// 批大小为 1 的自回归解码:每生成一个 token,所有权重都要从显存读一遍,
+/// 批大小为 1 的自回归解码：每生成一个 token，所有权重都要从显存读一遍，
 /// 所以 token/s 不可能超过 带宽 / 权重字节数(忽略 KV 缓存和激活)。
 fn decode_tokens_per_s_upper(params: f64, bytes_per_param: f64, bandwidth: f64) -> f64 {
     bandwidth / (params * bytes_per_param)
@@ -12,7 +12,7 @@ fn decode_tokens_per_s_upper(params: f64, bytes_per_param: f64, bandwidth: f64) 
 
 fn main() {
     let params = 7e9;
-    let bandwidth = 2039e9; // A100 80GB SXM 的显存带宽:2,039 GB/s
+    let bandwidth = 2039e9; // A100 80GB SXM 的显存带宽：2,039 GB/s
     let formats = [("fp32", 4.0), ("bf16", 2.0), ("int8", 1.0), ("int4", 0.5)];
     let base_fp32 = decode_tokens_per_s_upper(params, 4.0, bandwidth);
     let base_bf16 = decode_tokens_per_s_upper(params, 2.0, bandwidth);

@@ -1,4 +1,4 @@
-//! 练习参考答案:给定算力预算 C,按 C = 6ND 与 D = 20N 解出 Chinchilla 意义下的最优参数量与 token 数。
+//! 练习参考答案：给定算力预算 C，按 C = 6ND 与 D = 20N 解出 Chinchilla 意义下的最优参数量与 token 数。
 
 use guide_support::num::human;
 use guide_support::{fixed, sci, value};

@@ -1,4 +1,4 @@
-//! 估算图文模型每个样本的训练算力是同样文本纯语言训练的几倍:倍数取决于视觉 token 数、文本长度和编码器是否参与训练。
+//! 估算图文模型每个样本的训练算力是同样文本纯语言训练的几倍：倍数取决于视觉 token 数、文本长度和编码器是否参与训练。
 
 use guide_support::num::human;
 use guide_support::{Align, Table, fixed, int};
@@ -15,14 +15,14 @@ struct Sample {
     text_tokens: u64,   // 文本 token 数 T_txt
 }
 
-/// 同样的文本只训练语言模型:6·N_lm·T_txt。
+/// 同样的文本只训练语言模型：6·N_lm·T_txt。
 fn text_only_flops(s: &Sample) -> f64 {
     6.0 * s.lm_params * s.text_tokens as f64
 }
 
-/// 图文样本:语言模型处理 T_txt + T_vis 个 token(前向 + 反向,6N/token);
-/// 编码器处理 P 个 patch:参与训练时 6N/patch,冻结时只做前向 2N/patch。
-/// 忽略注意力里随序列长度平方增长的项(序列越长,真实倍数越大)。
+/// 图文样本：语言模型处理 T_txt + T_vis 个 token(前向 + 反向，6N/token)；
+/// 编码器处理 P 个 patch：参与训练时 6N/patch，冻结时只做前向 2N/patch。
+/// 忽略注意力里随序列长度平方增长的项(序列越长，真实倍数越大)。
 fn multimodal_flops(s: &Sample) -> f64 {
     let lm = 6.0 * s.lm_params * (s.text_tokens + s.visual_tokens) as f64;
     let per_patch = if s.encoder_trained { 6.0 } else { 2.0 };

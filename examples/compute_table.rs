@@ -1,18 +1,18 @@
-//! 用 C ≈ 6·N·D 估算几组模型的训练算力,并按 A100 的 bf16 稠密峰值和给定利用率换算成 GPU·天。
+//! 用 C ≈ 6·N·D 估算几组模型的训练算力，并按 A100 的 bf16 稠密峰值和给定利用率换算成 GPU·天。
 
 use guide_support::num::human;
 use guide_support::{Align, Table, fixed, int, sci};
 
 // ANCHOR: formula
-/// 训练一个 N 参数的稠密 Transformer、看 D 个 token 所需的浮点运算数:
-/// 每个 token 前向约 2N 次,反向约 4N 次,合计 6N(Kaplan et al., 2020)。
+/// 训练一个 N 参数的稠密 Transformer、看 D 个 token 所需的浮点运算数：
+/// 每个 token 前向约 2N 次，反向约 4N 次，合计 6N(Kaplan et al., 2020)。
 fn train_flops(n_params: f64, n_tokens: f64) -> f64 {
     6.0 * n_params * n_tokens
 }
 
-/// A100 的 bf16 稠密 Tensor Core 峰值:312 TFLOPS(不计稀疏加速)。
+/// A100 的 bf16 稠密 Tensor Core 峰值：312 TFLOPS(不计稀疏加速)。
 const A100_BF16_PEAK: f64 = 312e12;
-/// 假设的模型算力利用率(MFU):实际持续吞吐占峰值的比例。
+/// 假设的模型算力利用率(MFU)：实际持续吞吐占峰值的比例。
 const UTILISATION: f64 = 0.40;
 
 /// 总算力换算成单卡 GPU·天。

@@ -1,9 +1,9 @@
-//! 常见数值类型(f32、f16、bf16、int8、int4)的位布局、范围与精度,以及 70 亿参数的模型仅权重要占多少字节。
+//! 常见数值类型(f32、f16、bf16、int8、int4)的位布局、范围与精度，以及 70 亿参数的模型仅权重要占多少字节。
 
 use guide_support::{Align, Table, fixed, int, sci, value};
 
 // ANCHOR: format
-/// 一种浮点格式:符号 1 位 + 指数位 + 尾数位(IEEE 754 式的布局)。
+/// 一种浮点格式：符号 1 位 + 指数位 + 尾数位(IEEE 754 式的布局)。
 struct FloatFormat {
     name: &'static str,
     exponent_bits: i32,
@@ -24,7 +24,7 @@ impl FloatFormat {
         let bias = (1 << (self.exponent_bits - 1)) - 1;
         libm::exp2(f64::from(1 - bias))
     }
-    /// 机器精度:1 与下一个可表示数之差 2^−m。
+    /// 机器精度：1 与下一个可表示数之差 2^−m。
     fn epsilon(&self) -> f64 {
         libm::exp2(-f64::from(self.mantissa_bits))
     }
@@ -32,7 +32,7 @@ impl FloatFormat {
 // ANCHOR_END: format
 
 // ANCHOR: bf16
-/// f32 → bf16:保留 f32 的高 16 位,按“就近舍入、平局取偶”处理被丢掉的低 16 位。
+/// f32 → bf16：保留 f32 的高 16 位，按“就近舍入、平局取偶”处理被丢掉的低 16 位。
 fn to_bf16(x: f32) -> f32 {
     let bits = x.to_bits();
     let round = 0x7FFF + ((bits >> 16) & 1);

@@ -1,14 +1,14 @@
-//! 基础率不同时,人口统计均等与机会均等互相牵制:完美分类器满足后者、违反前者;强行均等选择率就要牺牲 TPR 或 FPR。
+//! 基础率不同时，人口统计均等与机会均等互相牵制：完美分类器满足后者、违反前者；强行均等选择率就要牺牲 TPR 或 FPR。
 
 use guide_support::{Align, Table, fixed};
 
 // ANCHOR: setup
-/// 一组里按模型排序后的真实标签:排序完美,正例全部排在负例前面。
+/// 一组里按模型排序后的真实标签：排序完美，正例全部排在负例前面。
 fn ranked_labels(n: usize, positives: usize) -> Vec<bool> {
     (0..n).map(|i| i < positives).collect()
 }
 
-/// 选中排序最靠前的 k 个,返回 (选择率, TPR, FPR, 正确数)。
+/// 选中排序最靠前的 k 个，返回 (选择率，TPR, FPR，正确数)。
 fn select_top(labels: &[bool], k: usize) -> (f64, f64, f64, usize) {
     let pos = labels.iter().filter(|&&y| y).count();
     let neg = labels.len() - pos;
@@ -25,12 +25,12 @@ fn select_top(labels: &[bool], k: usize) -> (f64, f64, f64, usize) {
 // ANCHOR_END: setup
 
 fn main() {
-    // A 组 100 人中 50 个正例,B 组 100 人中 20 个正例:基础率 0.5 与 0.2。
+    // A 组 100 人中 50 个正例，B 组 100 人中 20 个正例：基础率 0.5 与 0.2。
     let a = ranked_labels(100, 50);
     let b = ranked_labels(100, 20);
 
     // ANCHOR: policies
-    // (策略, A 组选几个, B 组选几个)
+    // (策略，A 组选几个，B 组选几个)
     let policies = [
         ("完美分类器 Ŷ = Y", 50, 20),
         ("均等选择率 0.20", 20, 20),

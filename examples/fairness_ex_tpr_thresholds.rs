@@ -1,10 +1,10 @@
-//! 练习参考答案:为每组单独选阈值,使两组 TPR 都约为 80%(机会均等的后处理思路),再看人口统计均等差如何变化。
+//! 练习参考答案：为每组单独选阈值，使两组 TPR 都约为 80%(机会均等的后处理思路)，再看人口统计均等差如何变化。
 
 use guide_support::num::percent;
 use guide_support::rng::{GuideRng, normal, seeded, uniform};
 use guide_support::{Align, Table, f4};
 
-/// 与 fairness_metrics 相同的生成方式:(真实标签, 打分)。
+/// 与 fairness_metrics 相同的生成方式：(真实标签，打分)。
 fn make_group(rng: &mut GuideRng, n: usize, base_rate: f64) -> Vec<(bool, f64)> {
     (0..n)
         .map(|_| {
@@ -15,7 +15,7 @@ fn make_group(rng: &mut GuideRng, n: usize, base_rate: f64) -> Vec<(bool, f64)> 
         .collect()
 }
 
-/// (选择率, TPR)
+/// (选择率，TPR)
 fn rates(rows: &[(bool, f64)], threshold: f64) -> (f64, f64) {
     let selected = rows.iter().filter(|r| r.1 >= threshold).count();
     let pos = rows.iter().filter(|r| r.0).count();
@@ -23,7 +23,7 @@ fn rates(rows: &[(bool, f64)], threshold: f64) -> (f64, f64) {
     (selected as f64 / rows.len() as f64, tp as f64 / pos as f64)
 }
 
-/// 使 TPR ≥ target 的最高阈值:正例分数从高到低排,取第 ⌈target·P⌉ 个。
+/// 使 TPR ≥ target 的最高阈值：正例分数从高到低排，取第 ⌈target·P⌉ 个。
 fn threshold_for_tpr(rows: &[(bool, f64)], target: f64) -> f64 {
     let mut pos: Vec<f64> = rows.iter().filter(|r| r.0).map(|r| r.1).collect();
     pos.sort_by(|a, b| b.total_cmp(a));

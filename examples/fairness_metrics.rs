@@ -1,18 +1,18 @@
-//! 计算人口统计均等差(各组 P(Ŷ=1) 的极差)与机会均等差(只在 Y=1 的行上算 TPR 的极差);没有正例的组如实报告为未定义。
+//! 计算人口统计均等差(各组 P(Ŷ=1) 的极差)与机会均等差(只在 Y=1 的行上算 TPR 的极差)；没有正例的组如实报告为未定义。
 
 use guide_support::num::percent;
 use guide_support::rng::{GuideRng, normal, seeded, uniform};
 use guide_support::{Align, Table, f4, value};
 
-/// 一行数据:所属组、真实标签、模型打分。
+/// 一行数据：所属组、真实标签、模型打分。
 struct Row {
     group: &'static str,
     y: bool,
     score: f64,
 }
 
-/// 每组 n 行,正例比例为 base_rate;打分对所有组用同一个规则:
-/// 正例的分数偏高、负例偏低,再加噪声。
+/// 每组 n 行，正例比例为 base_rate；打分对所有组用同一个规则：
+/// 正例的分数偏高、负例偏低，再加噪声。
 fn make_group(rng: &mut GuideRng, group: &'static str, n: usize, base_rate: f64) -> Vec<Row> {
     (0..n)
         .map(|_| {
@@ -28,7 +28,7 @@ fn make_group(rng: &mut GuideRng, group: &'static str, n: usize, base_rate: f64)
 }
 
 // ANCHOR: metrics
-/// 一组的统计量。TPR 在这一组没有正例时是 None(未定义),而不是 0。
+/// 一组的统计量。TPR 在这一组没有正例时是 None(未定义)，而不是 0。
 struct GroupStats {
     n: usize,
     positives: usize,
@@ -52,7 +52,7 @@ fn group_stats(rows: &[&Row], threshold: f64) -> GroupStats {
     }
 }
 
-/// 极差 max − min;没有任何值时返回 None。
+/// 极差 max − min；没有任何值时返回 None。
 fn spread(values: impl Iterator<Item = f64>) -> Option<f64> {
     let v: Vec<f64> = values.collect();
     if v.is_empty() {
@@ -68,7 +68,7 @@ fn main() {
     let mut rng = seeded(1610);
     let mut data = make_group(&mut rng, "A", 400, 0.5);
     data.extend(make_group(&mut rng, "B", 400, 0.2));
-    data.extend(make_group(&mut rng, "C", 30, 0.0)); // 小组,恰好没有正例
+    data.extend(make_group(&mut rng, "C", 30, 0.0)); // 小组，恰好没有正例
     let threshold = 0.5;
 
     // ANCHOR: report
@@ -114,7 +114,7 @@ fn main() {
     value("dp_diff", dp.map_or("未定义".to_string(), f4));
     value("eo_diff", eo.map_or("未定义".to_string(), f4));
     value("eo_undefined_groups", undefined.join(", "));
-    // 反面教材:把未定义的 TPR 当成 0
+    // 反面教材：把未定义的 TPR 当成 0
     let eo_wrong = spread(stats.iter().map(|s| s.tpr.unwrap_or(0.0)));
     value(
         "eo_diff_if_undefined_as_zero",

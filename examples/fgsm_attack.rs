@@ -1,4 +1,4 @@
-//! 在带种子的合成数据上训练逻辑回归,再用 FGSM 构造对抗样本,打印准确率随扰动幅度 ε 的变化。
+//! 在带种子的合成数据上训练逻辑回归，再用 FGSM 构造对抗样本，打印准确率随扰动幅度 ε 的变化。
 
 use guide_support::num::percent;
 use guide_support::rng::{GuideRng, normal, seeded, uniform};
@@ -8,9 +8,9 @@ pub(crate) const WEAK: usize = 50; // 弱特征个数
 pub(crate) const DIM: usize = 1 + WEAK;
 
 // ANCHOR: data
-/// 标签 y ∈ {0, 1},记 s = 2y − 1 ∈ {−1, +1}。
-/// 特征 0 是"强特征":1.5·s + 噪声;特征 1..=50 是"弱特征":各自只有 0.3·s + 噪声,
-/// 单看一个几乎没用,合起来却很有预测力。噪声都是 N(0, 1)。
+/// 标签 y ∈ {0, 1}，记 s = 2y − 1 ∈ {−1, +1}。
+/// 特征 0 是"强特征":1.5·s + 噪声；特征 1..=50 是"弱特征"：各自只有 0.3·s + 噪声，
+/// 单看一个几乎没用，合起来却很有预测力。噪声都是 N(0, 1)。
 pub(crate) fn make_data(rng: &mut GuideRng, n: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
     let mut xs = Vec::with_capacity(n);
     let mut ys = Vec::with_capacity(n);
@@ -46,7 +46,7 @@ impl LogReg {
         self.w.iter().zip(x).map(|(w, v)| w * v).sum::<f64>() + self.b
     }
 
-    /// 全批量梯度下降,最小化平均交叉熵。
+    /// 全批量梯度下降，最小化平均交叉熵。
     pub(crate) fn train(xs: &[Vec<f64>], ys: &[f64], epochs: usize, lr: f64) -> LogReg {
         let mut m = LogReg {
             w: vec![0.0; DIM],
@@ -84,7 +84,7 @@ impl LogReg {
 
 // ANCHOR: fgsm
 /// FGSM:x_adv = x + ε · sign(∇_x 损失)。
-/// 对逻辑回归,∇_x 损失 = (σ(w·x + b) − y) · w。
+/// 对逻辑回归，∇_x 损失 = (σ(w·x + b) − y) · w。
 pub(crate) fn fgsm(m: &LogReg, x: &[f64], y: f64, eps: f64) -> Vec<f64> {
     let err = sigmoid(m.logit(x)) - y;
     x.iter()
@@ -117,7 +117,7 @@ fn main() {
     value("w_weak_mean_abs", f4(w_weak_mean));
     value("w_l1", f4(w_l1));
     value("clean_acc", percent(model.accuracy(&test_x, &test_y), 1));
-    // 带符号的间隔 s·(w·x + b):为正表示分对,越大越"稳"
+    // 带符号的间隔 s·(w·x + b)：为正表示分对，越大越"稳"
     let mut margins: Vec<f64> = test_x
         .iter()
         .zip(&test_y)
@@ -127,7 +127,7 @@ fn main() {
     value("median_margin", f4(margins[margins.len() / 2]));
     println!();
 
-    let mut quoted = Vec::new(); // 正文引用的 (ε, 准确率)
+    let mut quoted = Vec::new(); // 正文引用的 (ε，准确率)
     // ANCHOR: sweep
     let mut t = Table::new(["ε", "FGSM 后的测试准确率", "logit 朝错误方向移动 ε·‖w‖₁"]).align([
         Align::Right,

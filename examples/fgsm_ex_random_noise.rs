@@ -1,4 +1,4 @@
-//! 练习参考答案:同样幅度 ε 的随机 ±ε 噪声几乎不影响准确率,FGSM 的扰动方向才是关键。
+//! 练习参考答案：同样幅度 ε 的随机 ±ε 噪声几乎不影响准确率，FGSM 的扰动方向才是关键。
 
 use guide_support::num::percent;
 use guide_support::rng::{seeded, uniform};
@@ -22,7 +22,7 @@ fn main() {
         let mut noisy = Vec::new();
         let mut adv = Vec::new();
         for (x, &y) in test_x.iter().zip(&test_y) {
-            // 随机符号:每个特征独立取 +ε 或 −ε
+            // 随机符号：每个特征独立取 +ε 或 −ε
             noisy.push(
                 x.iter()
                     .map(|v| {

@@ -1,4 +1,4 @@
-//! 练习参考答案:扫描朴素贝叶斯的报警阈值,看精确率、召回率、误报率怎样此消彼长,并找出误报率不超过 2% 的最低阈值。
+//! 练习参考答案：扫描朴素贝叶斯的报警阈值，看精确率、召回率、误报率怎样此消彼长，并找出误报率不超过 2% 的最低阈值。
 
 use guide_support::rng::{seeded, shuffle};
 use guide_support::{Align, Table, fixed, value};
@@ -22,7 +22,7 @@ fn main() {
     let mut t = Table::new(["阈值", "报警数", "精确率 %", "召回率 %", "误报率 FPR %"])
         .align([Align::Right; 5]);
     let mut chosen = None;
-    // 朴素贝叶斯的后验往往挤在 0 和 1 附近,所以阈值要取到 0.999 这样的位置才看得出变化
+    // 朴素贝叶斯的后验往往挤在 0 和 1 附近，所以阈值要取到 0.999 这样的位置才看得出变化
     for th in [0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999, 0.99999] {
         let alarms: Vec<bool> = scores.iter().map(|&p| p >= th).collect();
         let m = Confusion::new(&truth, &alarms);

@@ -1,4 +1,4 @@
-//! 金融风控玩具:由种子随机数拼出交易描述,比较关键词规则与朴素贝叶斯两个版本的混淆矩阵、精确率、召回率、误报率,并把“提升 20%”按绝对值和相对值两种读法算出来。
+//! 金融风控玩具：由种子随机数拼出交易描述，比较关键词规则与朴素贝叶斯两个版本的混淆矩阵、精确率、召回率、误报率，并把“提升 20%”按绝对值和相对值两种读法算出来。
 
 use guide_support::rng::{seeded, shuffle, uniform, weighted_index};
 use guide_support::{Align, Table, fixed, value};
@@ -10,7 +10,7 @@ mod classifier;
 use classifier::NaiveBayes;
 
 // ANCHOR: data
-/// 描述的每个槽位:(短语, 正常交易中的权重, 欺诈交易中的权重)。
+/// 描述的每个槽位：(短语，正常交易中的权重，欺诈交易中的权重)。
 type Slot = &'static [(&'static str, f64, f64)];
 
 const TIME: Slot = &[
@@ -53,7 +53,7 @@ const EXTRA: Slot = &[
     (",首次交易", 0.8, 1.5),
 ];
 
-/// 先按先验抽标签,再按该标签的权重抽每个槽位。返回 (是否欺诈, 描述)。
+/// 先按先验抽标签，再按该标签的权重抽每个槽位。返回 (是否欺诈，描述)。
 pub(crate) fn generate(n: usize, fraud_rate: f64, seed: u64) -> Vec<(bool, String)> {
     let mut rng = seeded(seed);
     (0..n)
@@ -78,7 +78,7 @@ pub(crate) fn generate(n: usize, fraud_rate: f64, seed: u64) -> Vec<(bool, Strin
 // ANCHOR_END: data
 
 // ANCHOR: models
-/// 版本 1:关键词规则,命中任一词就报警。
+/// 版本 1：关键词规则，命中任一词就报警。
 fn rule_v1(text: &str) -> bool {
     ["凌晨", "陌生账户", "虚拟货币"]
         .iter()
@@ -141,10 +141,10 @@ impl Confusion {
         Self::ratio(self.tp, self.tp + self.fn_) // 也叫真正率 TPR
     }
     pub(crate) fn fpr(&self) -> f64 {
-        Self::ratio(self.fp, self.fp + self.tn) // 误报率的一种定义:正常交易被报警的比例
+        Self::ratio(self.fp, self.fp + self.tn) // 误报率的一种定义：正常交易被报警的比例
     }
     pub(crate) fn fdr(&self) -> f64 {
-        Self::ratio(self.fp, self.tp + self.fp) // 另一种定义:报警里有多少是误报 = 1 − 精确率
+        Self::ratio(self.fp, self.tp + self.fp) // 另一种定义：报警里有多少是误报 = 1 − 精确率
     }
 }
 // ANCHOR_END: metrics
@@ -171,7 +171,7 @@ fn main() {
     // ANCHOR: split
     let mut data = generate(1000, 0.10, 2025);
     shuffle(&mut seeded(1), &mut data);
-    let (train, test) = data.split_at(700); // 70% 训练,30% 测试
+    let (train, test) = data.split_at(700); // 70% 训练，30% 测试
     // ANCHOR_END: split
     let truth: Vec<bool> = test.iter().map(|(f, _)| *f).collect();
     let n_fraud = truth.iter().filter(|&&f| f).count();
@@ -233,12 +233,12 @@ fn main() {
     println!();
 
     // ANCHOR: claim
-    // “提升 20%”“降低 15%”到底是哪种变化?两种读法都算出来
+    // “提升 20%”“降低 15%”到底是哪种变化？两种读法都算出来
     let abs_pp = |a: f64, b: f64| fixed((b - a) * 100.0, 1); // 百分点
     let rel = |a: f64, b: f64| fixed((b - a) / a * 100.0, 1); // 相对变化 %
     value("acc_change_pp", abs_pp(v1.accuracy(), v2.accuracy()));
     value("acc_change_rel", rel(v1.accuracy(), v2.accuracy()));
-    // 从版本 1 的准确率出发,“提升 20%”两种读法各要到多少
+    // 从版本 1 的准确率出发，“提升 20%”两种读法各要到多少
     value("acc_needed_rel20", pct(v1.accuracy() * 1.2));
     value("acc_needed_abs20", pct(v1.accuracy() + 0.20));
     value("prec_change_pp", abs_pp(v1.precision(), v2.precision()));
@@ -253,7 +253,7 @@ fn main() {
     println!();
 
     // ANCHOR: interval
-    // 测试集里欺诈只有几十条:召回率的 95% Wilson 区间有多宽
+    // 测试集里欺诈只有几十条：召回率的 95% Wilson 区间有多宽
     let (lo, hi) = wilson(v2.tp, v2.tp + v2.fn_);
     value("v2_recall_ci_low", pct(lo));
     value("v2_recall_ci_high", pct(hi));

@@ -1,4 +1,4 @@
-//! Flamingo 的门控交叉注意力:tanh 门控初始化为 0 时输出与输入逐位相同;按"最近一张图像"做掩码;打印各张量形状。
+//! Flamingo 的门控交叉注意力：tanh 门控初始化为 0 时输出与输入逐位相同；按"最近一张图像"做掩码；打印各张量形状。
 
 use guide_support::num::vector;
 use guide_support::rng::{GuideRng, normal, seeded};
@@ -11,7 +11,7 @@ pub(crate) fn shape(m: &Mat) -> String {
     format!("({}, {})", m.len(), m[0].len())
 }
 
-/// 元素取自 N(0, 1/rows) 的随机矩阵,模拟初始化后的权重。
+/// 元素取自 N(0, 1/rows) 的随机矩阵，模拟初始化后的权重。
 pub(crate) fn randn(rng: &mut GuideRng, rows: usize, cols: usize) -> Mat {
     let s = 1.0 / (rows as f64).sqrt();
     (0..rows)
@@ -61,7 +61,7 @@ pub(crate) struct Weights {
 }
 
 // ANCHOR: mask
-/// media_before[i] = 第 i 个文本 token 之前(含自身位置)最近一张图像的编号,
+/// media_before[i] = 第 i 个文本 token 之前(含自身位置)最近一张图像的编号，
 /// 没有图像时为 None。Flamingo 只让 token 看这一张图像的视觉 token。
 fn media_mask(
     media_before: &[Option<usize>],
@@ -80,13 +80,13 @@ fn media_mask(
 // ANCHOR_END: mask
 
 // ANCHOR: xattn
-/// 单头的掩码交叉注意力:查询来自文本,键和值来自视觉 token。
-/// 一行全被掩掉(前面还没有图像)时,输出全零,而不是 0/0 得到的 NaN。
+/// 单头的掩码交叉注意力：查询来自文本，键和值来自视觉 token。
+/// 一行全被掩掉(前面还没有图像)时，输出全零，而不是 0/0 得到的 NaN。
 fn cross_attention(x: &Mat, visual: &Mat, mask: &[Vec<bool>], w: &Weights) -> Mat {
     let d = x[0].len() as f64;
-    let q = matmul(&layer_norm(x), &w.wq); // (文本长度, d)
-    let k = matmul(visual, &w.wk); // (视觉 token 数, d)
-    let v = matmul(visual, &w.wv); // (视觉 token 数, d)
+    let q = matmul(&layer_norm(x), &w.wq); // (文本长度，d)
+    let k = matmul(visual, &w.wk); // (视觉 token 数，d)
+    let v = matmul(visual, &w.wv); // (视觉 token 数，d)
     let mut out = Vec::new();
     for (i, qi) in q.iter().enumerate() {
         let scores: Vec<f64> = k
@@ -129,8 +129,8 @@ fn add_scaled(x: &Mat, f: &Mat, g: f64) -> Mat {
         .collect()
 }
 
-/// GATED XATTN-DENSE:插在冻结的语言模型层之前。
-/// y = x + tanh(α_attn)·XAttn(x, 视觉);  y = y + tanh(α_ff)·FFW(y)
+/// GATED XATTN-DENSE：插在冻结的语言模型层之前。
+/// y = x + tanh(α_attn)·XAttn(x，视觉)；y = y + tanh(α_ff)·FFW(y)
 pub(crate) fn gated_xattn_dense(
     x: &Mat,
     visual: &Mat,
@@ -163,11 +163,11 @@ fn row_change(x: &Mat, y: &Mat) -> Vec<f64> {
 
 fn main() {
     let d = 8;
-    let tokens_per_image = 3; // 论文中重采样器输出 64 个,这里取 3 个便于打印
+    let tokens_per_image = 3; // 论文中重采样器输出 64 个，这里取 3 个便于打印
     let n_images = 2;
     let mut rng = seeded(2022);
 
-    // 交错序列:<BOS> <image> 一只 猫 <image> 一条 狗
+    // 交错序列：<BOS> <image> 一只 猫 <image> 一条 狗
     let tokens = ["<BOS>", "<image>", "一只", "猫", "<image>", "一条", "狗"];
     let media_before = [None, Some(0), Some(0), Some(0), Some(1), Some(1), Some(1)];
 
@@ -208,7 +208,7 @@ fn main() {
 
     // ANCHOR: gate
     let y0 = gated_xattn_dense(&x, &visual, &mask, &w, 0.0, 0.0);
-    let identical = y0 == x; // 逐元素精确比较 f64,没有容差
+    let identical = y0 == x; // 逐元素精确比较 f64，没有容差
     // ANCHOR_END: gate
     println!("α_attn = 0, α_ff = 0:");
     value("identical_at_init", if identical { "是" } else { "否" });

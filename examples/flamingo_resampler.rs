@@ -1,4 +1,4 @@
-//! 感知重采样器(Perceiver Resampler)的思路:固定数量的可学习隐向量去注意任意多帧的视觉特征,输出个数始终不变。
+//! 感知重采样器(Perceiver Resampler)的思路：固定数量的可学习隐向量去注意任意多帧的视觉特征，输出个数始终不变。
 
 use guide_support::rng::seeded;
 use guide_support::{Align, Table, int};
@@ -16,7 +16,7 @@ fn add(a: &Mat, b: &Mat) -> Mat {
         .collect()
 }
 
-/// 普通的单头注意力:queries 注意 keys_values,返回 (queries 行数, d)。
+/// 普通的单头注意力：queries 注意 keys_values，返回 (queries 行数，d)。
 fn attention(queries: &Mat, keys_values: &Mat, wq: &Mat, wk: &Mat, wv: &Mat) -> Mat {
     let d = queries[0].len() as f64;
     let (q, k, v) = (
@@ -41,8 +41,8 @@ fn attention(queries: &Mat, keys_values: &Mat, wq: &Mat, wk: &Mat, wv: &Mat) -> 
 }
 
 struct Resampler {
-    latents: Mat,  // (R, d):可学习的隐向量,个数 R 决定输出个数
-    time_emb: Mat, // (最大帧数, d):可学习的帧(时间)编码
+    latents: Mat,  // (R, d)：可学习的隐向量，个数 R 决定输出个数
+    time_emb: Mat, // (最大帧数，d)：可学习的帧(时间)编码
     wq: Mat,
     wk: Mat,
     wv: Mat,
@@ -52,7 +52,7 @@ struct Resampler {
 impl Resampler {
     /// frames[t] 是第 t 帧的 S 个特征 (S, d)。单张图像就是只有一帧的视频。
     fn forward(&self, frames: &[Mat]) -> Mat {
-        // 1. 每帧加上自己的时间编码,再把所有帧压平成 (T·S, d)
+        // 1. 每帧加上自己的时间编码，再把所有帧压平成 (T·S, d)
         let mut x_flat: Mat = Vec::new();
         for (t, frame) in frames.iter().enumerate() {
             for feat in frame {
@@ -64,11 +64,11 @@ impl Resampler {
                 );
             }
         }
-        // 2. 键/值 = [视觉特征; 隐向量](论文的做法:隐向量也参与被注意)
+        // 2. 键/值 = [视觉特征；隐向量](论文的做法:隐向量也参与被注意)
         let mut kv = x_flat.clone();
         kv.extend(self.latents.iter().cloned());
         let kv = layer_norm(&kv);
-        // 3. 查询只来自 R 个隐向量,所以输出恒为 (R, d)
+        // 3. 查询只来自 R 个隐向量，所以输出恒为 (R, d)
         let update = attention(
             &layer_norm(&self.latents),
             &kv,
@@ -82,7 +82,7 @@ impl Resampler {
             shape(&self.latents),
             shape(&kv)
         );
-        add(&self.latents, &update) // 残差连接;真实模型还有前馈层并堆叠多层
+        add(&self.latents, &update) // 残差连接；真实模型还有前馈层并堆叠多层
     }
 }
 // ANCHOR_END: resample
@@ -105,7 +105,7 @@ fn main() {
     }
     println!();
 
-    // 按论文的规模估算:重采样到 64 个视觉 token 后,
+    // 按论文的规模估算：重采样到 64 个视觉 token 后，
     // 每个文本 token 在交叉注意力里要打分的视觉 token 数。
     let per_frame = 256; // 假设每帧 16×16 = 256 个特征
     let latents = 64;

@@ -1,10 +1,10 @@
-//! 练习参考答案:protobuf 整数字段各占几个字节——varint 随数值增长,负的 int32 要 10 字节,sint32 的 zigzag 编码和定长 fixed32 各有适用场合。
+//! 练习参考答案：protobuf 整数字段各占几个字节——varint 随数值增长，负的 int32 要 10 字节，sint32 的 zigzag 编码和定长 fixed32 各有适用场合。
 
 use guide_support::num::hex;
 use guide_support::{Align, Table};
 use prost::Message;
 
-// 每个消息只有一个字段,字段号 1,便于看清单个值的编码长度。
+// 每个消息只有一个字段，字段号 1，便于看清单个值的编码长度。
 #[derive(Clone, PartialEq, prost::Message)]
 struct I32 {
     #[prost(int32, tag = "1")]

@@ -1,4 +1,4 @@
-//! gRPC:同一条消息编码成 JSON 与 protobuf 各占多少字节,逐字节拆解 protobuf 线格式,并验证编解码往返一致。
+//! gRPC：同一条消息编码成 JSON 与 protobuf 各占多少字节，逐字节拆解 protobuf 线格式，并验证编解码往返一致。
 
 use guide_support::num::hex;
 use guide_support::rng::{normal, seeded};
@@ -8,7 +8,7 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 // ANCHOR: messages
-// 与 classifier.proto 一一对应;prost 的派生宏按 tag 编解码,不需要 protoc。
+// 与 classifier.proto 一一对应；prost 的派生宏按 tag 编解码，不需要 protoc。
 #[derive(Clone, PartialEq, prost::Message, Serialize, Deserialize)]
 struct PredictRequest {
     #[prost(string, tag = "1")]
@@ -53,7 +53,7 @@ struct TokenIds {
 // ANCHOR_END: messages
 
 // ANCHOR: wire
-/// 读一个 varint:每字节低 7 位是数据,最高位为 1 表示后面还有字节。
+/// 读一个 varint：每字节低 7 位是数据，最高位为 1 表示后面还有字节。
 fn read_varint(buf: &[u8], pos: &mut usize) -> u64 {
     let mut x = 0u64;
     let mut shift = 0;
@@ -68,7 +68,7 @@ fn read_varint(buf: &[u8], pos: &mut usize) -> u64 {
     }
 }
 
-/// 按线格式逐个字段拆开一条消息;不是文本的 LEN 字段当作嵌套消息继续拆。
+/// 按线格式逐个字段拆开一条消息；不是文本的 LEN 字段当作嵌套消息继续拆。
 fn dump(buf: &[u8], indent: usize) {
     let mut pos = 0;
     while pos < buf.len() {
@@ -118,7 +118,7 @@ fn print_field(indent: usize, field: u64, bytes: &[u8], what: &str) {
 // ANCHOR_END: wire
 
 // ANCHOR: compare
-/// 编码成两种格式,解码回来比较,返回 (JSON 字节数, protobuf 字节数)。
+/// 编码成两种格式，解码回来比较，返回 (JSON 字节数，protobuf 字节数)。
 fn both<T>(msg: &T) -> (usize, usize)
 where
     T: Message + Default + PartialEq + Serialize + for<'de> Deserialize<'de>,
@@ -194,7 +194,7 @@ fn main() {
     ];
     for (name, _, (j, p)) in &rows {
         let ratio = *j as f64 / *p as f64;
-        // gRPC 给每条消息加 5 字节前缀:1 字节压缩标志 + 4 字节大端长度
+        // gRPC 给每条消息加 5 字节前缀：1 字节压缩标志 + 4 字节大端长度
         table.row([
             name.to_string(),
             j.to_string(),

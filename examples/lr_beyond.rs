@@ -12,17 +12,17 @@ fn cosine_at(t: f64, period: f64) -> f64 {
 }
 
 // ANCHOR: variants
-/// 闭式照算:cos 是周期函数,t 超过 T_max 后学习率又升回去。
+/// 闭式照算：cos 是周期函数，t 超过 T_max 后学习率又升回去。
 fn closed_form(t: u32) -> f64 {
     cosine_at(f64::from(t), f64::from(T_MAX))
 }
 
-/// 截断:t ≥ T_max 以后停在 η_min。
+/// 截断：t ≥ T_max 以后停在 η_min。
 fn clamped(t: u32) -> f64 {
     cosine_at(f64::from(t.min(T_MAX)), f64::from(T_MAX))
 }
 
-/// SGDR:第一个周期长 t0,之后每个周期是上一个的 t_mult 倍;每个周期开头跳回 η_max。
+/// SGDR：第一个周期长 t0，之后每个周期是上一个的 t_mult 倍；每个周期开头跳回 η_max。
 /// PyTorch 里对应 CosineAnnealingWarmRestarts(optimizer, T_0=t0, T_mult=t_mult, eta_min)。
 fn sgdr(t: u32, t0: u32, t_mult: u32) -> f64 {
     let (mut start, mut len) = (0, t0);

@@ -3,20 +3,20 @@ use guide_support::plot::{self, Figure};
 use guide_support::{Align, Table, sci, value};
 use std::f64::consts::PI;
 
-const ETA_MAX: f64 = 1e-3; // 优化器的初始学习率:大纲没给,这里假设为 1e-3
+const ETA_MAX: f64 = 1e-3; // 优化器的初始学习率：大纲没给，这里假设为 1e-3
 const ETA_MIN: f64 = 1e-6;
 const T_MAX: u32 = 100;
 const WARMUP: u32 = 10;
 
 // ANCHOR: cosine
-/// 余弦退火的闭式:η_t = η_min + ½(η_max − η_min)(1 + cos(π·t / T_max))。
+/// 余弦退火的闭式：η_t = η_min + ½(η_max − η_min)(1 + cos(π·t / T_max))。
 fn cosine(t: u32) -> f64 {
     ETA_MIN + 0.5 * (ETA_MAX - ETA_MIN) * (1.0 + libm::cos(PI * f64::from(t) / f64::from(T_MAX)))
 }
 // ANCHOR_END: cosine
 
 // ANCHOR: warmup
-/// 前 WARMUP 步从 η_max/WARMUP 线性升到 η_max,之后在剩下的 T_MAX − WARMUP 步里余弦退火到 η_min。
+/// 前 WARMUP 步从 η_max/WARMUP 线性升到 η_max，之后在剩下的 T_MAX − WARMUP 步里余弦退火到 η_min。
 fn warmup_cosine(t: u32) -> f64 {
     if t < WARMUP {
         return ETA_MAX * f64::from(t + 1) / f64::from(WARMUP);

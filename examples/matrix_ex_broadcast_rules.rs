@@ -1,10 +1,10 @@
-//! 练习解答:按 numpy 的广播规则(从末维对齐,相等或其一为 1)推算结果形状。
+//! 练习解答：按 numpy 的广播规则(从末维对齐，相等或其一为 1)推算结果形状。
 
-/// 两个形状广播后的形状;不兼容时返回出错的那一维。
+/// 两个形状广播后的形状；不兼容时返回出错的那一维。
 fn broadcast_shape(a: &[usize], b: &[usize]) -> Result<Vec<usize>, String> {
     let n = a.len().max(b.len());
     let mut out = vec![0; n];
-    // 从末维往前对齐,缺的维度当作 1
+    // 从末维往前对齐，缺的维度当作 1
     for i in 0..n {
         let da = if i < a.len() { a[a.len() - 1 - i] } else { 1 };
         let db = if i < b.len() { b[b.len() - 1 - i] } else { 1 };

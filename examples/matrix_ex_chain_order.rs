@@ -1,4 +1,4 @@
-//! 练习解答:矩阵连乘的结合顺序不改变结果,却能让计算量相差百倍。
+//! 练习解答：矩阵连乘的结合顺序不改变结果，却能让计算量相差百倍。
 
 use guide_support::rng::{GuideRng, seeded, uniform};
 use guide_support::{int, value};
@@ -15,8 +15,8 @@ fn rand_matrix(rng: &mut GuideRng, rows: usize, cols: usize) -> Array2<f64> {
 fn main() {
     // A: (1000, 10),B: (10, 1000),C: (1000, 10)
     let (p, q) = (1000, 10);
-    let left = flops(p, q, p) + flops(p, p, q); // (AB) 是 1000×1000,再乘 C
-    let right = flops(q, p, q) + flops(p, q, q); // (BC) 只有 10×10,再让 A 乘它
+    let left = flops(p, q, p) + flops(p, p, q); // (AB) 是 1000×1000，再乘 C
+    let right = flops(q, p, q) + flops(p, q, q); // (BC) 只有 10×10，再让 A 乘它
     println!("(A·B)·C 的 FLOPs:{}", int(left));
     println!("A·(B·C) 的 FLOPs:{}", int(right));
     println!("相差倍数:{}", int(left / right));

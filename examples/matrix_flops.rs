@@ -1,14 +1,14 @@
-//! 矩阵乘法的计算量:数出小矩阵乘法实际做了多少次乘法和加法,再用 2mnk 估算常见形状的浮点运算数。
+//! 矩阵乘法的计算量：数出小矩阵乘法实际做了多少次乘法和加法，再用 2mnk 估算常见形状的浮点运算数。
 
 use guide_support::{Align, Table, int, value};
 
 // ANCHOR: count
-/// 按定义做 (m×k)·(k×n) 的乘法,但只数运算次数:返回 (乘法次数, 加法次数)。
+/// 按定义做 (m×k)·(k×n) 的乘法，但只数运算次数：返回 (乘法次数，加法次数)。
 fn count_ops(m: u64, k: u64, n: u64) -> (u64, u64) {
     let (mut mul, mut add) = (0, 0);
     for _i in 0..m {
         for _j in 0..n {
-            // s = a[i][0]*b[0][j];然后 k-1 次 s += a[i][p]*b[p][j]
+            // s = a[i][0]*b[0][j]；然后 k-1 次 s += a[i][p]*b[p][j]
             mul += 1;
             for _p in 1..k {
                 mul += 1;
@@ -19,7 +19,7 @@ fn count_ops(m: u64, k: u64, n: u64) -> (u64, u64) {
     (mul, add)
 }
 
-/// 常用的估算:每个输出元素 k 次乘法 + k 次加法,共 2mnk。
+/// 常用的估算：每个输出元素 k 次乘法 + k 次加法，共 2mnk。
 fn flops(m: u64, k: u64, n: u64) -> u64 {
     2 * m * n * k
 }

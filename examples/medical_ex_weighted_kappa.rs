@@ -1,4 +1,4 @@
-//! 练习参考答案:分诊级别有先后(急诊 > 门诊 > 居家观察),用线性与二次加权 kappa 让“差一级”比“差两级”罚得轻。
+//! 练习参考答案：分诊级别有先后(急诊 > 门诊 > 居家观察)，用线性与二次加权 kappa 让“差一级”比“差两级”罚得轻。
 
 use guide_support::{Align, Table, fixed};
 
@@ -10,7 +10,7 @@ use medical::{LABELS, dataset, red_flag, train_nb, triage};
 
 // ANCHOR: weighted
 /// 加权 kappa:κ_w = 1 − Σ w_ij·o_ij / Σ w_ij·e_ij。
-/// o 是观察到的联合比例,e 是两边边际比例之积(机会一致),w 是不一致的代价。
+/// o 是观察到的联合比例，e 是两边边际比例之积(机会一致)，w 是不一致的代价。
 fn weighted_kappa(
     reference: &[usize],
     system: &[usize],

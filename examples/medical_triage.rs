@@ -1,4 +1,4 @@
-//! 医疗分诊玩具:规则引擎加朴素贝叶斯给症状描述分级(急诊/门诊/居家观察),与参考标注比较原始一致率和 Cohen's kappa。玩具数据,不是医疗建议。
+//! 医疗分诊玩具：规则引擎加朴素贝叶斯给症状描述分级(急诊/门诊/居家观察)，与参考标注比较原始一致率和 Cohen's kappa。玩具数据，不是医疗建议。
 
 use guide_support::rng::{seeded, shuffle, uniform, weighted_index};
 use guide_support::{Align, Table, fixed, value};
@@ -12,7 +12,7 @@ use classifier::NaiveBayes;
 pub(crate) const LABELS: [&str; 3] = ["急诊", "门诊", "居家观察"];
 
 // ANCHOR: data
-/// 症状短语和它在参考标注规则里的严重程度:0 = 危险信号,1 = 需要就诊,2 = 轻微。
+/// 症状短语和它在参考标注规则里的严重程度：0 = 危险信号，1 = 需要就诊，2 = 轻微。
 const SYMPTOMS: &[(&str, usize)] = &[
     ("胸口压榨样疼痛", 0),
     ("呼吸困难", 0),
@@ -40,8 +40,8 @@ const SYMPTOMS: &[(&str, usize)] = &[
 const WHO: [&str; 3] = ["成人", "老人", "儿童"];
 const HOW_LONG: [&str; 4] = ["半天", "两天", "一周", "一个月"];
 
-/// 造一条病历和参考标注。参考标注 = 最严重的症状决定级别,轻微症状拖了一个月也要去门诊;
-/// 再以 6% 的概率换成相邻级别,模拟参考标注者自己的不一致。
+/// 造一条病历和参考标注。参考标注 = 最严重的症状决定级别，轻微症状拖了一个月也要去门诊；
+/// 再以 6% 的概率换成相邻级别，模拟参考标注者自己的不一致。
 fn record(rng: &mut guide_support::rng::GuideRng) -> (usize, String) {
     let n = 1 + weighted_index(rng, &[0.5, 0.5]);
     let mut picked: Vec<usize> = Vec::new();
@@ -76,7 +76,7 @@ fn record(rng: &mut guide_support::rng::GuideRng) -> (usize, String) {
 // ANCHOR_END: data
 
 // ANCHOR: system
-/// 规则引擎:命中危险信号关键词直接判急诊。规则表故意不全(没有“肢体无力”“剧烈头痛”)。
+/// 规则引擎：命中危险信号关键词直接判急诊。规则表故意不全(没有“肢体无力”“剧烈头痛”)。
 pub(crate) fn red_flag(text: &str) -> bool {
     ["胸口", "呼吸困难", "意识模糊", "呕血"]
         .iter()
@@ -106,8 +106,8 @@ pub(crate) fn triage(nb: &NaiveBayes, text: &str) -> usize {
 // ANCHOR_END: system
 
 // ANCHOR: kappa
-/// 原始一致率 p_o 与 Cohen's kappa:κ = (p_o − p_e) / (1 − p_e),
-/// p_e = Σ_k(参考标成 k 的比例 × 系统标成 k 的比例),即两者各按自己的比例随机贴标签时的一致率。
+/// 原始一致率 p_o 与 Cohen's kappa:κ = (p_o − p_e) / (1 − p_e)，
+/// p_e = Σ_k(参考标成 k 的比例 × 系统标成 k 的比例)，即两者各按自己的比例随机贴标签时的一致率。
 fn agreement(reference: &[usize], system: &[usize], k: usize) -> (f64, f64, f64) {
     let n = reference.len() as f64;
     let p_o = reference.iter().zip(system).filter(|(a, b)| a == b).count() as f64 / n;
@@ -117,7 +117,7 @@ fn agreement(reference: &[usize], system: &[usize], k: usize) -> (f64, f64, f64)
 }
 // ANCHOR_END: kappa
 
-/// 一组病历：(参考标注的级别, 描述)。
+/// 一组病历：(参考标注的级别，描述)。
 pub(crate) type Records = Vec<(usize, String)>;
 
 /// 900 条病历，用固定种子打乱，前 600 条训练、后 300 条测试。
@@ -210,7 +210,7 @@ fn main() {
     print!("{}", m.text());
     println!();
 
-    // 急诊这一类单独看:漏掉一个急诊和多送一个门诊,代价完全不同
+    // 急诊这一类单独看：漏掉一个急诊和多送一个门诊，代价完全不同
     let missed = reference
         .iter()
         .zip(&combined)

@@ -1,4 +1,4 @@
-//! 估算训练显存:混合精度 Adam 的模型状态(每参数 16 字节)与各批量下的激活(Korthikanti et al. 2022 的逐层公式),打印成表。
+//! 估算训练显存：混合精度 Adam 的模型状态(每参数 16 字节)与各批量下的激活(Korthikanti et al. 2022 的逐层公式)，打印成表。
 use guide_support::num::human;
 use guide_support::{Align, Table, fixed};
 
@@ -14,7 +14,7 @@ struct Gpt {
 const VOCAB: u64 = 50257;
 
 impl Gpt {
-    /// 参数量(输出层与词嵌入共享),公式见“主流模型对比”一节。
+    /// 参数量(输出层与词嵌入共享)，公式见“主流模型对比”一节。
     fn params(&self) -> u64 {
         VOCAB * self.d
             + self.n_ctx * self.d
@@ -23,16 +23,16 @@ impl Gpt {
     }
 
     // ANCHOR: activations
-    /// 不做重算时,一个批次(b 条长 s 的序列)存下的激活字节数,fp16:
+    /// 不做重算时，一个批次(b 条长 s 的序列)存下的激活字节数，fp16：
     /// 每层 s·b·h·(34 + 5·a·s/h) = 34·s·b·h + 5·a·s²·b。
-    /// 34sbh 来自线性层、LayerNorm、GELU、dropout 掩码的输入;5as²b 来自注意力分数、softmax 输出与其 dropout 掩码。
+    /// 34sbh 来自线性层、LayerNorm、GELU、dropout 掩码的输入；5as²b 来自注意力分数、softmax 输出与其 dropout 掩码。
     fn activations(&self, s: u64, b: u64) -> u64 {
         self.layers * (34 * s * b * self.d + 5 * self.heads * s * s * b)
     }
     // ANCHOR_END: activations
 }
 
-/// 字节 → GiB(2^30 字节),一位小数。
+/// 字节 → GiB(2^30 字节)，一位小数。
 fn gib(bytes: u64) -> String {
     fixed(bytes as f64 / f64::from(1u32 << 30), 1)
 }
@@ -77,7 +77,7 @@ fn main() {
     ];
 
     // ANCHOR: states
-    // 混合精度 + Adam,每个参数:fp16 权重 2 + fp16 梯度 2 + fp32 主权重 4 + Adam 一阶矩 4 + 二阶矩 4 = 16 字节
+    // 混合精度 + Adam，每个参数：fp16 权重 2 + fp16 梯度 2 + fp32 主权重 4 + Adam 一阶矩 4 + 二阶矩 4 = 16 字节
     let parts: [(&str, u64); 5] = [
         ("fp16 权重", 2),
         ("fp16 梯度", 2),
@@ -111,7 +111,7 @@ fn main() {
         let s = m.n_ctx;
         let mut row = vec![m.name.to_string(), s.to_string()];
         row.extend(batches.iter().map(|&b| gib(m.activations(s, b))));
-        // 全重算只存每层的输入(2sbh 字节),反向时逐层重算
+        // 全重算只存每层的输入(2sbh 字节)，反向时逐层重算
         row.push(gib(m.layers * 2 * s * 32 * m.d));
         t.row(row);
     }

@@ -1,4 +1,4 @@
-//! “批量 32–256”折合多少 token;一张 80 GiB 显卡上 GPT-3 2.7B 的微批次能开多大,需要几步梯度累积。
+//! “批量 32–256”折合多少 token；一张 80 GiB 显卡上 GPT-3 2.7B 的微批次能开多大，需要几步梯度累积。
 use guide_support::{Align, Table, fixed, int, value};
 
 const GIB: u64 = 1 << 30;
@@ -24,16 +24,16 @@ fn main() {
     println!();
 
     // ANCHOR: fit
-    // GPT-3 2.7B:32 层,h = 2560,a = 32,s = 2048
+    // GPT-3 2.7B:32 层，h = 2560,a = 32,s = 2048
     let (layers, h, a, s) = (32u64, 2560u64, 32u64, 2048u64);
     let params = 50257 * h + 2048 * h + layers * (12 * h * h + 13 * h) + 2 * h;
     let gpu = 80 * GIB;
     let states = 16 * params; // 混合精度 Adam
     let free = gpu - states;
     let layer_full = 34 * s * h + 5 * a * s * s; // 一条序列在一层里的激活(字节)
-    let layer_selective = 34 * s * h; // 选择性重算:注意力分数那部分不存,反向时重算
-    let layer_input = 2 * s * h; // 全重算:只存每层输入
-    // 每条序列需要的激活。重算时,反向传播过程中仍要把一层的激活完整算出来放着。
+    let layer_selective = 34 * s * h; // 选择性重算：注意力分数那部分不存，反向时重算
+    let layer_input = 2 * s * h; // 全重算：只存每层输入
+    // 每条序列需要的激活。重算时，反向传播过程中仍要把一层的激活完整算出来放着。
     let strategies = [
         ("不重算", layers * layer_full),
         ("选择性重算", layers * layer_selective + layer_full),
@@ -46,7 +46,7 @@ fn main() {
         fixed(states as f64 / GIB as f64, 1),
         fixed(free as f64 / GIB as f64, 1)
     );
-    let global = 256; // 目标全局批量:256 条 × 2048 = 524,288 token
+    let global = 256; // 目标全局批量：256 条 × 2048 = 524,288 token
     let mut t = Table::new([
         "策略",
         "每条序列的激活 GiB",
@@ -65,7 +65,7 @@ fn main() {
     for (name, per_seq) in strategies {
         let max_micro = free / per_seq;
         // ANCHOR: accum
-        // 微批次取不超过上限、能整除全局批量的 2 的幂;累积步数 = 全局批量 / 微批次
+        // 微批次取不超过上限、能整除全局批量的 2 的幂；累积步数 = 全局批量 / 微批次
         let micro = (0..=8)
             .map(|k| 1u64 << k)
             .filter(|&m| m <= max_micro && global % m == 0)

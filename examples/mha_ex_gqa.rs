@@ -1,7 +1,7 @@
-//! 练习参考答案:MHA、GQA、MQA 的注意力投影参数量与每个 token 的 KV 缓存大小。
+//! 练习参考答案：MHA、GQA、MQA 的注意力投影参数量与每个 token 的 KV 缓存大小。
 use guide_support::{Align, Table, int};
 
-/// 一层注意力投影的参数量(无偏置):W_q 与 W_o 各 D×(H·dk),W_k 与 W_v 各 D×(H_kv·dk)。
+/// 一层注意力投影的参数量(无偏置)：W_q 与 W_o 各 D×(H·dk),W_k 与 W_v 各 D×(H_kv·dk)。
 fn attn_params(d: u64, heads: u64, kv_heads: u64, dk: u64) -> u64 {
     2 * d * heads * dk + 2 * d * kv_heads * dk
 }
@@ -12,7 +12,7 @@ fn kv_bytes_per_token(layers: u64, kv_heads: u64, dk: u64) -> u64 {
 }
 
 fn main() {
-    // 与 Llama-2-7B 相同的形状:D = 4096,32 层,32 个查询头,每头 128 维
+    // 与 Llama-2-7B 相同的形状：D = 4096,32 层，32 个查询头，每头 128 维
     let (d, layers, heads, dk, ctx) = (4096, 32, 32, 128, 4096);
     let mut t = Table::new([
         "方案",

@@ -1,4 +1,4 @@
-//! 多头注意力的拆头与合头(reshape + 轴置换),逐步打印形状,核对合头∘拆头是恒等映射,并数投影参数。
+//! 多头注意力的拆头与合头(reshape + 轴置换)，逐步打印形状，核对合头∘拆头是恒等映射，并数投影参数。
 use guide_support::num::matrix;
 use guide_support::rng::{GuideRng, normal, seeded};
 use guide_support::{Align, Table, int, value};
@@ -11,8 +11,8 @@ fn split_heads(x: &Array3<f64>, heads: usize) -> Array4<f64> {
     let dk = d / heads;
     x.to_shape((b, l, heads, dk)) // 每个 token 的 D 维切成 H 段
         .expect("D 必须能被 H 整除")
-        .permuted_axes([0, 2, 1, 3]) // 交换 L 与 H 两个轴(只改步长,不搬数据)
-        .as_standard_layout() // 按新轴顺序真正排好内存,相当于 torch 的 .contiguous()
+        .permuted_axes([0, 2, 1, 3]) // 交换 L 与 H 两个轴(只改步长，不搬数据)
+        .as_standard_layout() // 按新轴顺序真正排好内存，相当于 torch 的 .contiguous()
         .into_owned()
 }
 // ANCHOR_END: split
@@ -40,7 +40,7 @@ fn linear(x: &Array3<f64>, w: &Array2<f64>, bias: &Array1<f64>) -> Array3<f64> {
         .expect("元素个数不变")
 }
 
-/// 单头缩放点积注意力(无掩码),q/k/v 形状 (L, dk)。
+/// 单头缩放点积注意力(无掩码)，q/k/v 形状 (L, dk)。
 fn attend(q: ArrayView2<'_, f64>, k: ArrayView2<'_, f64>, v: ArrayView2<'_, f64>) -> Array2<f64> {
     let scale = 1.0 / (q.ncols() as f64).sqrt();
     let mut w = q.dot(&k.t()) * scale;
@@ -57,14 +57,14 @@ fn random_matrix(rng: &mut GuideRng, r: usize, c: usize) -> Array2<f64> {
     Array2::from_shape_fn((r, c), |_| normal(rng) * 0.3)
 }
 
-/// 三维数组的第一个样本,按行交给 matrix 打印。
+/// 三维数组的第一个样本，按行交给 matrix 打印。
 fn rows2(a: ArrayView2<'_, f64>) -> Vec<Vec<f64>> {
     a.outer_iter().map(|r| r.to_vec()).collect()
 }
 
 fn main() {
     // ANCHOR: demo
-    // 用看得出来源的数:第 t 个 token 的第 c 维 = 10·t + c
+    // 用看得出来源的数：第 t 个 token 的第 c 维 = 10·t + c
     let (l, d, h) = (3, 8, 2);
     let x = Array3::from_shape_fn((1, l, d), |(_, t, c)| (10 * t + c) as f64);
     println!("x(1 个样本, 3 个 token, D = 8):");
@@ -78,14 +78,14 @@ fn main() {
         );
         println!("{}", matrix(&rows2(heads.slice(s![0, hi, .., ..])), 0, 2));
     }
-    // 常见错误:直接 reshape 成 (B, H, L, dk),不做轴置换
+    // 常见错误：直接 reshape 成 (B, H, L, dk)，不做轴置换
     let wrong = x.to_shape((1, h, l, d / h)).expect("形状相容").into_owned();
     println!("直接 reshape 的“头 0”(把 token 0 和 token 1 混在一起):");
     println!("{}", matrix(&rows2(wrong.slice(s![0, 0, .., ..])), 0, 2));
     // ANCHOR_END: demo
     println!();
 
-    // 完整的一次多头注意力,逐步打印形状
+    // 完整的一次多头注意力，逐步打印形状
     let (b, l, d_model, h) = (2, 5, 8, 2);
     let mut rng = seeded(11);
     let x = Array3::from_shape_fn((b, l, d_model), |_| normal(&mut rng));
@@ -126,7 +126,7 @@ fn main() {
     // ANCHOR: identity
     let roundtrip = merge_heads(&split_heads(&q, h));
     println!("merge(split(Q)) == Q:{}", roundtrip == q); // 逐元素精确相等
-    // 不先排好内存就直接改形状,ndarray 会拒绝(PyTorch 的 .view() 同理)
+    // 不先排好内存就直接改形状，ndarray 会拒绝(PyTorch 的 .view() 同理)
     let permuted = qh.view().permuted_axes([0, 2, 1, 3]);
     match permuted.into_shape_with_order((b, l, d_model)) {
         Ok(_) => println!("非连续视图直接改形状:成功"),
@@ -136,7 +136,7 @@ fn main() {
     println!();
 
     // ANCHOR: params
-    // 四个投影 W_q, W_k, W_v, W_o 各是 D×D 的矩阵加 D 个偏置,与头数 H 无关
+    // 四个投影 W_q, W_k, W_v, W_o 各是 D×D 的矩阵加 D 个偏置，与头数 H 无关
     let params = |d: u64| 4 * (d * d + d);
     // ANCHOR_END: params
     let mut t = Table::new(["模型", "D", "投影参数量 4(D² + D)"]).align([

@@ -1,13 +1,13 @@
-//! 练习参考答案:按 Llama 2 的结构(SwiGLU、RMSNorm、RoPE、无偏置、输入输出嵌入不共享)计算参数量。
+//! 练习参考答案：按 Llama 2 的结构(SwiGLU、RMSNorm、RoPE、无偏置、输入输出嵌入不共享)计算参数量。
 use guide_support::num::human;
 use guide_support::{Align, Table, int};
 
-/// V 词表,d 隐藏维,f SwiGLU 的中间宽度,l 层数。
+/// V 词表，d 隐藏维，f SwiGLU 的中间宽度，l 层数。
 fn llama_params(v: u64, d: u64, f: u64, l: u64) -> u64 {
     let embeddings = 2 * v * d; // 输入嵌入与输出层各一份(不共享)
-    let attention = 4 * d * d; // Q K V O,无偏置;RoPE 没有参数
-    let ffn = 3 * d * f; // SwiGLU:门控、上投影、下投影三个矩阵
-    let norms = 2 * d; // 两个 RMSNorm,只有权重
+    let attention = 4 * d * d; // Q K V O，无偏置；RoPE 没有参数
+    let ffn = 3 * d * f; // SwiGLU：门控、上投影、下投影三个矩阵
+    let norms = 2 * d; // 两个 RMSNorm，只有权重
     embeddings + l * (attention + ffn + norms) + d // 末尾一个 RMSNorm
 }
 

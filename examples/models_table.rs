@@ -1,4 +1,4 @@
-//! 读 book/data/models.toml 的配置与说明,按公式算出参数量,用 tera 模板渲染《主流模型对比》表格。
+//! 读 book/data/models.toml 的配置与说明，按公式算出参数量，用 tera 模板渲染《主流模型对比》表格。
 use guide_support::int;
 use guide_support::num::human;
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ struct Model {
     config: Config,
 }
 
-/// 三种结构的配置,用 `kind` 字段区分。
+/// 三种结构的配置，用 `kind` 字段区分。
 #[derive(Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 enum Config {
@@ -49,7 +49,7 @@ struct Data {
     model: Vec<Model>,
 }
 
-/// 交给模板的一行:说明原样照搬,数字由程序填。
+/// 交给模板的一行：说明原样照搬，数字由程序填。
 #[derive(Serialize)]
 struct Row<'a> {
     name: &'a str,
@@ -108,7 +108,7 @@ impl Config {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR: render
-    // 程序以工作区根目录为当前目录运行,路径相对于它
+    // 程序以工作区根目录为当前目录运行，路径相对于它
     let data: Data = toml::from_str(&std::fs::read_to_string("book/data/models.toml")?)?;
     let template = std::fs::read_to_string("book/templates/models.md.tera")?;
     let rows: Vec<Row<'_>> = data
@@ -130,7 +130,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     let mut context = tera::Context::new();
     context.insert("models", &rows);
-    // 最后一个参数 false:不做 HTML 转义,输出的是 Markdown
+    // 最后一个参数 false：不做 HTML 转义，输出的是 Markdown
     print!("{}", tera::Tera::one_off(&template, &context, false)?);
     // ANCHOR_END: render
     Ok(())

@@ -1,4 +1,4 @@
-//! 置信学习(cleanlab 背后的方法)找错标样本:k 折交叉验证得到样本外概率、按类阈值、置信联合矩阵的非对角元,与人为植入的翻转对照。
+//! 置信学习(cleanlab 背后的方法)找错标样本：k 折交叉验证得到样本外概率、按类阈值、置信联合矩阵的非对角元，与人为植入的翻转对照。
 
 use guide_support::num::{percent, vector};
 use guide_support::rng::{GuideRng, normal, seeded, shuffle, uniform};
@@ -8,7 +8,7 @@ pub(crate) const K: usize = 3; // 类别数
 const FOLDS: usize = 5;
 
 // ANCHOR: data
-/// 三个二维高斯团,每类 100 个点;真实标签 y,之后再植入噪声。
+/// 三个二维高斯团，每类 100 个点；真实标签 y，之后再植入噪声。
 pub(crate) fn make_blobs(rng: &mut GuideRng) -> (Vec<[f64; 2]>, Vec<usize>) {
     let centres = [[0.0, 0.0], [3.0, 0.0], [1.5, 2.6]];
     let mut xs = Vec::new();
@@ -22,7 +22,7 @@ pub(crate) fn make_blobs(rng: &mut GuideRng) -> (Vec<[f64; 2]>, Vec<usize>) {
     (xs, ys)
 }
 
-/// 随机挑 rate 比例的样本,把标签改成另外两类之一。返回带噪标签,以及每个样本是否被改动。
+/// 随机挑 rate 比例的样本，把标签改成另外两类之一。返回带噪标签，以及每个样本是否被改动。
 pub(crate) fn plant_noise(rng: &mut GuideRng, y: &[usize], rate: f64) -> (Vec<usize>, Vec<bool>) {
     let mut idx: Vec<usize> = (0..y.len()).collect();
     shuffle(rng, &mut idx);
@@ -38,7 +38,7 @@ pub(crate) fn plant_noise(rng: &mut GuideRng, y: &[usize], rate: f64) -> (Vec<us
 }
 // ANCHOR_END: data
 
-/// 多类逻辑回归(softmax 回归),权重 (K, 3):两个特征加偏置。
+/// 多类逻辑回归(softmax 回归)，权重 (K, 3)：两个特征加偏置。
 fn predict(w: &[[f64; 3]; K], x: &[f64; 2]) -> [f64; K] {
     let z: Vec<f64> = w.iter().map(|r| r[0] * x[0] + r[1] * x[1] + r[2]).collect();
     let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
@@ -71,7 +71,7 @@ fn fit(xs: &[[f64; 2]], ys: &[usize]) -> [[f64; 3]; K] {
 }
 
 // ANCHOR: oos
-/// k 折交叉验证:每个样本的概率都来自一个没见过它的模型。
+/// k 折交叉验证：每个样本的概率都来自一个没见过它的模型。
 pub(crate) fn out_of_sample_probs(
     rng: &mut GuideRng,
     xs: &[[f64; 2]],
@@ -99,7 +99,7 @@ pub(crate) fn out_of_sample_probs(
 // ANCHOR_END: oos
 
 // ANCHOR: joint
-/// 每类阈值 t_j:所有"被标成 j"的样本上,模型给 j 的平均概率。
+/// 每类阈值 t_j：所有"被标成 j"的样本上，模型给 j 的平均概率。
 pub(crate) fn thresholds(probs: &[[f64; K]], labels: &[usize]) -> [f64; K] {
     let mut t = [0.0; K];
     for j in 0..K {
@@ -114,7 +114,7 @@ pub(crate) fn thresholds(probs: &[[f64; K]], labels: &[usize]) -> [f64; K] {
 }
 
 /// 置信联合矩阵 C[给定标签][推测的真标签]。
-/// 样本 i 的候选类别是 p̂_ij ≥ t_j 的那些 j;有候选时取其中概率最大的一个计数。
+/// 样本 i 的候选类别是 p̂_ij ≥ t_j 的那些 j；有候选时取其中概率最大的一个计数。
 /// 落在非对角线上的样本就是疑似标错的样本。
 pub(crate) fn confident_joint(
     probs: &[[f64; K]],

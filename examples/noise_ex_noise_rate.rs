@@ -1,4 +1,4 @@
-//! 练习参考答案:不同噪声比例下,置信学习与"预测类别 ≠ 给定标签"基线的查准率和查全率。
+//! 练习参考答案：不同噪声比例下，置信学习与"预测类别 ≠ 给定标签"基线的查准率和查全率。
 
 use guide_support::num::percent;
 use guide_support::rng::seeded;
@@ -10,7 +10,7 @@ use guide_support::{Align, Table};
 mod confident;
 use confident::{K, confident_joint, make_blobs, out_of_sample_probs, plant_noise, thresholds};
 
-/// 基线:样本外概率的 argmax 与给定标签不同就判为错标。
+/// 基线：样本外概率的 argmax 与给定标签不同就判为错标。
 fn argmax_disagrees(probs: &[[f64; K]], labels: &[usize]) -> Vec<bool> {
     probs
         .iter()

@@ -1,4 +1,4 @@
-//! 练习解答:Adam 每步至多走约 lr,要在 100 步内从 x = 10 走到 x* 附近,lr 必须明显大于 0.11。
+//! 练习解答：Adam 每步至多走约 lr，要在 100 步内从 x = 10 走到 x* 附近，lr 必须明显大于 0.11。
 
 use guide_support::{Align, Table, f4, fixed, int, sci};
 

@@ -1,4 +1,4 @@
-//! 练习解答:动量法在极小值附近的稳定条件是 η·f″(x*) < 2(1+μ),比普通梯度下降的 2 宽;在上限两侧各试一个学习率。
+//! 练习解答：动量法在极小值附近的稳定条件是 η·f″(x*) < 2(1+μ)，比普通梯度下降的 2 宽；在上限两侧各试一个学习率。
 
 use guide_support::{Align, Table, f4, fixed};
 
@@ -9,7 +9,7 @@ mod optimizers;
 use optimizers::newton::{d2f, x_star};
 use optimizers::{Momentum, run};
 
-/// 从 x* + 0.01 出发,用动量法(μ = 0 即普通梯度下降)走 steps 步,返回最后 100 步里最大的 |x − x*|。
+/// 从 x* + 0.01 出发，用动量法(μ = 0 即普通梯度下降)走 steps 步，返回最后 100 步里最大的 |x − x*|。
 fn tail_error(lr: f64, mu: f64, target: f64, steps: usize) -> f64 {
     let xs = run(&mut Momentum { lr, mu, v: 0.0 }, target + 0.01, steps);
     xs[xs.len() - 100..]

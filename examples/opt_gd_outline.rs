@@ -1,4 +1,4 @@
-//! 大纲里的梯度下降:f(x) = x² + 5·sin x,从 x = 10 出发,学习率 0.01,走 100 步,看它停在哪里、离最小值还有多远。
+//! 大纲里的梯度下降：f(x) = x² + 5·sin x，从 x = 10 出发，学习率 0.01，走 100 步，看它停在哪里、离最小值还有多远。
 
 use guide_support::{Align, Table, f4, int, sci, value};
 
@@ -19,13 +19,13 @@ fn main() {
     for _ in 0..100 {
         x -= lr * df(x);
     }
-    println!("优化结果: {}", f4(x)); // Python: print(f"优化结果: {x:.4f}")
+    println!("优化结果: {}", f4(x)); // Python: print(f"优化结果：{x:.4f}")
     // ANCHOR_END: loop
     value("x100", f4(x));
     value("df100", f4(df(x)));
     value("f100", f4(f(x)));
 
-    // 再走一遍,记录轨迹,并一直走到 |f'(x)| < 1e-6
+    // 再走一遍，记录轨迹，并一直走到 |f'(x)| < 1e-6
     let mut t = Table::new(["步数", "x", "f(x)", "f'(x)"]).align([Align::Right; 4]);
     let mut x = 10.0;
     let mut step = 0_u32;

@@ -1,4 +1,4 @@
-//! 学习率扫描:同一个函数、同一个起点、都走 100 步,学习率太小走不到,太大则振荡或发散。
+//! 学习率扫描：同一个函数、同一个起点、都走 100 步，学习率太小走不到，太大则振荡或发散。
 
 use guide_support::{Align, Table, f4, fixed, int, sci};
 
@@ -8,7 +8,7 @@ use guide_support::{Align, Table, f4, fixed, int, sci};
 mod newton;
 use newton::{d2f, df, x_star};
 
-/// 从 10 出发做 steps 步梯度下降,返回全部迭代值(含起点)。
+/// 从 10 出发做 steps 步梯度下降，返回全部迭代值(含起点)。
 fn descend(lr: f64, steps: usize) -> Vec<f64> {
     let mut xs = vec![10.0];
     for _ in 0..steps {
@@ -57,7 +57,7 @@ fn main() {
         Align::Left,
         Align::Right,
     ]);
-    // 0.5 以上到 1 之间的学习率让迭代进入混沌区:末位的差别会被放大,这里不列出
+    // 0.5 以上到 1 之间的学习率让迭代进入混沌区：末位的差别会被放大，这里不列出
     for lr in [0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.32, 0.4, 1.1] {
         let xs = descend(lr, 100);
         let last = xs[100];

@@ -1,4 +1,4 @@
-//! 用牛顿法求 f(x) = x² + 5·sin x 的真正最小值点,并算出 f″(x*) 与梯度下降的稳定学习率上限 2/f″(x*)。
+//! 用牛顿法求 f(x) = x² + 5·sin x 的真正最小值点，并算出 f″(x*) 与梯度下降的稳定学习率上限 2/f″(x*)。
 
 use guide_support::{f4, fixed, sci, value};
 
@@ -23,7 +23,7 @@ fn report(k: usize, x: f64, g: f64) {
 }
 
 // ANCHOR: newton
-/// 牛顿法解 f′(x) = 0:x ← x − f′(x) / f″(x),直到 |f′(x)| < 1e-12。
+/// 牛顿法解 f′(x) = 0:x ← x − f′(x) / f″(x)，直到 |f′(x)| < 1e-12。
 /// 每次迭代调用一次 report(k, x, f′(x))；返回解和所用的迭代次数。
 fn newton(mut x: f64, mut report: impl FnMut(usize, f64, f64)) -> (f64, usize) {
     for k in 0..20 {

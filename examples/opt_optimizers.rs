@@ -9,7 +9,7 @@ use guide_support::{Align, Table, f4, int, sci, value};
 pub(crate) mod newton;
 use newton::{df, f, x_star};
 
-/// 一个优化器:给定当前参数 x 与梯度 g,返回更新后的 x。
+/// 一个优化器：给定当前参数 x 与梯度 g，返回更新后的 x。
 pub(crate) trait Optimizer {
     fn step(&mut self, x: f64, g: f64) -> f64;
 }
@@ -27,7 +27,7 @@ impl Optimizer for Gd {
 // ANCHOR_END: gd
 
 // ANCHOR: momentum
-/// 重球法(Polyak, 1964),写成 PyTorch SGD(momentum=μ) 的形式:v ← μv + g,x ← x − ηv。
+/// 重球法(Polyak, 1964)，写成 PyTorch SGD(momentum=μ) 的形式：v ← μv + g,x ← x − ηv。
 pub(crate) struct Momentum {
     pub(crate) lr: f64,
     pub(crate) mu: f64,
@@ -44,7 +44,7 @@ impl Optimizer for Momentum {
 
 // ANCHOR: rmsprop
 /// RMSProp(Hinton, Lecture 6e):s ← ρs + (1−ρ)g²,x ← x − η·g / (√s + ε)。
-/// PyTorch 的默认衰减 α = 0.99,Keras 的默认 ρ = 0.9;两者都没有偏差修正。
+/// PyTorch 的默认衰减 α = 0.99,Keras 的默认 ρ = 0.9；两者都没有偏差修正。
 struct RmsProp {
     lr: f64,
     rho: f64,
@@ -61,7 +61,7 @@ impl Optimizer for RmsProp {
 // ANCHOR_END: rmsprop
 
 // ANCHOR: adam
-/// Adam(Kingma & Ba, 2015, Algorithm 1),默认 β1 = 0.9,β2 = 0.999,ε = 1e-8。
+/// Adam(Kingma & Ba, 2015, Algorithm 1)，默认 β1 = 0.9,β2 = 0.999,ε = 1e-8。
 pub(crate) struct Adam {
     lr: f64,
     beta1: f64,
@@ -98,7 +98,7 @@ impl Optimizer for Adam {
 }
 // ANCHOR_END: adam
 
-/// 从 x0 出发走 steps 步,返回全部迭代值(含起点)。
+/// 从 x0 出发走 steps 步，返回全部迭代值(含起点)。
 pub(crate) fn run(opt: &mut dyn Optimizer, x0: f64, steps: usize) -> Vec<f64> {
     let mut xs = vec![x0];
     for _ in 0..steps {

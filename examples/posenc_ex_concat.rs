@@ -1,11 +1,11 @@
-//! 练习参考答案:拼接排列(前半 sin、后半 cos)只是交错排列的一个固定置换,点积在数学上完全相同。
+//! 练习参考答案：拼接排列(前半 sin、后半 cos)只是交错排列的一个固定置换，点积在数学上完全相同。
 use guide_support::{num::vector, sci};
 
 fn omega(i: usize, d: usize) -> f64 {
     1.0 / libm::pow(10000.0, (2 * i) as f64 / d as f64)
 }
 
-/// 论文的交错排列:[sin ω0·p, cos ω0·p, sin ω1·p, cos ω1·p, …]
+/// 论文的交错排列：[sin ω0·p, cos ω0·p, sin ω1·p, cos ω1·p，…]
 fn interleaved(pos: f64, d: usize) -> Vec<f64> {
     (0..d)
         .map(|j| {
@@ -19,7 +19,7 @@ fn interleaved(pos: f64, d: usize) -> Vec<f64> {
         .collect()
 }
 
-/// 拼接排列:[sin …, cos …](频率仍用论文的 ω_i)
+/// 拼接排列：[sin …，cos …](频率仍用论文的 ω_i)
 fn concatenated(pos: f64, d: usize) -> Vec<f64> {
     let half = d / 2;
     (0..d)
@@ -38,7 +38,7 @@ fn main() {
     let d = 8;
     println!("pos = 3 交错:{}", vector(&interleaved(3.0, d), 4));
     println!("pos = 3 拼接:{}", vector(&concatenated(3.0, d), 4));
-    // 置换:拼接的第 j 维 = 交错的第 perm[j] 维
+    // 置换：拼接的第 j 维 = 交错的第 perm[j] 维
     let perm: Vec<usize> = (0..d)
         .map(|j| {
             if j < d / 2 {

@@ -1,4 +1,4 @@
-//! 正弦位置编码的两个性质:PE(pos)·PE(pos+k) 只取决于偏移 k;PE(pos+k) 是 PE(pos) 逐对旋转 ω_i·k 的结果。
+//! 正弦位置编码的两个性质：PE(pos)·PE(pos+k) 只取决于偏移 k；PE(pos+k) 是 PE(pos) 逐对旋转 ω_i·k 的结果。
 use guide_support::{Align, Table, f4, fixed, sci, value};
 
 fn omega(i: usize, d: usize) -> f64 {
@@ -20,7 +20,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 // ANCHOR: rotate
-/// 把 PE(pos) 的每一对 (sin, cos) 旋转角度 ω_i·k。旋转矩阵只依赖 k,不依赖 pos:
+/// 把 PE(pos) 的每一对 (sin, cos) 旋转角度 ω_i·k。旋转矩阵只依赖 k，不依赖 pos：
 /// [sin(a+b), cos(a+b)] = [sin a·cos b + cos a·sin b, cos a·cos b - sin a·sin b]
 fn shift(pe: &[f64], k: f64) -> Vec<f64> {
     let d = pe.len();
@@ -51,7 +51,7 @@ fn main() {
                 &positional_encoding(pos + k, d),
             )));
         }
-        // sin a·sin b + cos a·cos b = cos(a - b):每一对只剩 cos(ω_i·k)
+        // sin a·sin b + cos a·cos b = cos(a - b)：每一对只剩 cos(ω_i·k)
         row.push(f4((0..d / 2).map(|i| libm::cos(omega(i, d) * k)).sum()));
         t.row(row);
     }

@@ -9,7 +9,7 @@ fn omega(i: usize, d: usize) -> f64 {
     1.0 / libm::pow(10000.0, (2 * i) as f64 / d as f64)
 }
 
-/// 位置 pos 的编码,交错排列:PE[2i] = sin(pos·ω_i),PE[2i+1] = cos(pos·ω_i)。
+/// 位置 pos 的编码，交错排列：PE[2i] = sin(pos·ω_i),PE[2i+1] = cos(pos·ω_i)。
 fn positional_encoding(pos: usize, d: usize) -> Vec<f64> {
     let mut pe = vec![0.0; d];
     for i in 0..d / 2 {
@@ -48,7 +48,7 @@ fn main() {
     }
     print!("{}", t.text());
     println!();
-    // 每个位置的编码长度都是 √(d/2):每对 sin² + cos² = 1
+    // 每个位置的编码长度都是 √(d/2)：每对 sin² + cos² = 1
     let norm = positional_encoding(50, d)
         .iter()
         .map(|x| x * x)

@@ -1,4 +1,4 @@
-//! 用 statrs 计算伯努利分布与多项分布的概率质量函数,并在构造前自己检查概率之和。
+//! 用 statrs 计算伯努利分布与多项分布的概率质量函数，并在构造前自己检查概率之和。
 
 use guide_support::num::vector;
 use guide_support::{f6, value};
@@ -7,7 +7,7 @@ use statrs::distribution::{Bernoulli, Discrete, Multinomial};
 use statrs::statistics::Distribution;
 
 // ANCHOR: validate
-/// statrs 的 `Multinomial::new` 会把 p 悄悄归一化;这里先确认 p 本身就是一个概率分布。
+/// statrs 的 `Multinomial::new` 会把 p 悄悄归一化；这里先确认 p 本身就是一个概率分布。
 fn multinomial_checked(p: Vec<f64>, n: u64) -> Result<Multinomial<Dyn>, String> {
     if p.iter().any(|&x| !(0.0..=1.0).contains(&x)) {
         return Err("每个概率都必须在 [0, 1] 内".into());
@@ -20,7 +20,7 @@ fn multinomial_checked(p: Vec<f64>, n: u64) -> Result<Multinomial<Dyn>, String> 
 }
 // ANCHOR_END: validate
 
-/// n! / (x1!·x2!·…) 用整数算,避免浮点误差。
+/// n! / (x1!·x2!·…) 用整数算，避免浮点误差。
 fn multinomial_coefficient(x: &[u64]) -> u64 {
     let factorial = |k: u64| (1..=k).product::<u64>();
     factorial(x.iter().sum()) / x.iter().map(|&k| factorial(k)).product::<u64>()

@@ -1,10 +1,10 @@
-//! 练习解答:n 较大时直接按公式算多项分布概率会溢出成 NaN,在对数空间里算才可靠。
+//! 练习解答：n 较大时直接按公式算多项分布概率会溢出成 NaN，在对数空间里算才可靠。
 
 use guide_support::{f6, sci};
 use nalgebra::DVector;
 use statrs::distribution::{Discrete, Multinomial};
 
-/// 直接按定义:n!/(Πx_i!) · Π p_i^x_i,全部用 f64 乘出来。
+/// 直接按定义：n!/(Πx_i!) · Π p_i^x_i，全部用 f64 乘出来。
 fn pmf_naive(p: &[f64], x: &[u64]) -> f64 {
     let factorial = |k: u64| (1..=k).map(|i| i as f64).product::<f64>();
     let n: u64 = x.iter().sum();
@@ -17,7 +17,7 @@ fn pmf_naive(p: &[f64], x: &[u64]) -> f64 {
     coef * power
 }
 
-/// 对数空间:ln n! = lgamma(n+1),乘法变加法,最后再取 exp。
+/// 对数空间：ln n! = lgamma(n+1)，乘法变加法，最后再取 exp。
 fn ln_pmf(p: &[f64], x: &[u64]) -> f64 {
     let n: u64 = x.iter().sum();
     let mut s = libm::lgamma(n as f64 + 1.0);

@@ -1,4 +1,4 @@
-//! 练习解答:top-k 与 top-p(nucleus)截断,只在概率最高的一部分 token 里重新归一化后抽样。
+//! 练习解答：top-k 与 top-p(nucleus)截断，只在概率最高的一部分 token 里重新归一化后抽样。
 
 use guide_support::rng::{seeded, weighted_index};
 use guide_support::{Align, Table, f4, fixed};
@@ -10,14 +10,14 @@ fn softmax(logits: &[f64]) -> Vec<f64> {
     exps.iter().map(|e| e / sum).collect()
 }
 
-/// 概率从大到小排好的下标(概率相同时按下标,保证顺序确定)。
+/// 概率从大到小排好的下标(概率相同时按下标，保证顺序确定)。
 fn sorted_indices(p: &[f64]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..p.len()).collect();
     idx.sort_by(|&a, &b| p[b].total_cmp(&p[a]).then(a.cmp(&b)));
     idx
 }
 
-/// 只保留概率最高的 k 个,其余置 0 后重新归一化。
+/// 只保留概率最高的 k 个，其余置 0 后重新归一化。
 fn top_k(p: &[f64], k: usize) -> Vec<f64> {
     let mut out = vec![0.0; p.len()];
     for &i in sorted_indices(p).iter().take(k) {
@@ -27,7 +27,7 @@ fn top_k(p: &[f64], k: usize) -> Vec<f64> {
     out.iter().map(|x| x / s).collect()
 }
 
-/// 保留累计概率第一次达到 top_p 的最小前缀(Holtzman et al., 2020),重新归一化。
+/// 保留累计概率第一次达到 top_p 的最小前缀(Holtzman et al., 2020)，重新归一化。
 fn top_p(p: &[f64], top_p: f64) -> Vec<f64> {
     let mut out = vec![0.0; p.len()];
     let mut cum = 0.0;

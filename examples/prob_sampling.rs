@@ -1,10 +1,10 @@
-//! 用带种子的 ChaCha 生成器抽样:样本越多,伯努利与多项(类别)分布的经验频率越接近理论概率。
+//! 用带种子的 ChaCha 生成器抽样：样本越多，伯努利与多项(类别)分布的经验频率越接近理论概率。
 
 use guide_support::rng::{seeded, uniform, weighted_index};
 use guide_support::{Align, Table, f4, int, value};
 
 // ANCHOR: bernoulli
-/// 一次伯努利试验:均匀数落在 [0, p) 内记为 1。
+/// 一次伯努利试验：均匀数落在 [0, p) 内记为 1。
 fn bernoulli_draw(rng: &mut impl rand::Rng, p: f64) -> u64 {
     u64::from(uniform(rng) < p)
 }
@@ -31,7 +31,7 @@ fn main() {
     println!("伯努利(p = 0.7),同一条随机序列的前 n 个样本:");
     print!("{}", t.align([Align::Right; 4]).text());
 
-    // 类别分布:一次抽一个类别;n 次抽取的计数服从多项分布
+    // 类别分布：一次抽一个类别；n 次抽取的计数服从多项分布
     let probs = [0.2, 0.3, 0.5];
     let mut rng = seeded(11);
     let mut counts = [0_u64; 3];

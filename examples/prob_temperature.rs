@@ -1,10 +1,10 @@
-//! 生成模型的下一个 token 是一次类别分布抽样:用温度缩放 logits,看概率、熵与抽样结果怎样变化。
+//! 生成模型的下一个 token 是一次类别分布抽样：用温度缩放 logits，看概率、熵与抽样结果怎样变化。
 
 use guide_support::rng::{seeded, weighted_index};
 use guide_support::{Align, Table, f4, fixed, value};
 
 // ANCHOR: softmax
-/// 带温度的 softmax:p_i = exp(z_i / T) / Σ_j exp(z_j / T)。先减去最大值,避免 exp 溢出。
+/// 带温度的 softmax:p_i = exp(z_i / T) / Σ_j exp(z_j / T)。先减去最大值，避免 exp 溢出。
 fn softmax_with_temperature(logits: &[f64], t: f64) -> Vec<f64> {
     let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let exps: Vec<f64> = logits.iter().map(|&z| libm::exp((z - max) / t)).collect();
@@ -13,7 +13,7 @@ fn softmax_with_temperature(logits: &[f64], t: f64) -> Vec<f64> {
 }
 // ANCHOR_END: softmax
 
-/// 以比特为单位的熵 H = −Σ p log2 p:分布越“平”,熵越大。
+/// 以比特为单位的熵 H = −Σ p log2 p：分布越“平”，熵越大。
 fn entropy_bits(p: &[f64]) -> f64 {
     -p.iter()
         .filter(|&&x| x > 0.0)

@@ -1,4 +1,4 @@
-//! 练习参考答案:把逐通道对称量化从 8 位降到 4 位(整数范围 [−7, 7]),再试每 16 个权重一组的缩放因子,比较误差与体积。
+//! 练习参考答案：把逐通道对称量化从 8 位降到 4 位(整数范围 [−7, 7])，再试每 16 个权重一组的缩放因子，比较误差与体积。
 
 use guide_support::{Align, Table, fixed, int, value};
 
@@ -8,7 +8,7 @@ use guide_support::{Align, Table, fixed, int, value};
 mod per_channel;
 use per_channel::{COLS, ROWS, weights};
 
-/// 把 `w` 切成长度为 `group` 的段,每段一个对称缩放因子 S = max|w| / qmax,返回还原值。
+/// 把 `w` 切成长度为 `group` 的段，每段一个对称缩放因子 S = max|w| / qmax，返回还原值。
 fn fake_quant(w: &[f32], group: usize, qmax: i32) -> Vec<f32> {
     w.chunks(group)
         .flat_map(|g| {
@@ -22,7 +22,7 @@ fn fake_quant(w: &[f32], group: usize, qmax: i32) -> Vec<f32> {
 fn main() {
     let w = weights(); // 与正文 quant_per_channel 相同的权重矩阵
 
-    // (名称, 位数, 组长, 整数上限)
+    // (名称，位数，组长，整数上限)
     let schemes = [
         ("int8 逐通道", 8, COLS, 127),
         ("int4 逐通道", 4, COLS, 7),
@@ -52,7 +52,7 @@ fn main() {
                 s2 += a * a;
             }
         }
-        // 两个 4 位整数装进一个字节;每组另存一个 4 字节缩放因子
+        // 两个 4 位整数装进一个字节；每组另存一个 4 字节缩放因子
         let bytes = ROWS * COLS * bits / 8 + ROWS * (COLS / group) * 4;
         t.row([
             name.to_string(),
@@ -65,6 +65,6 @@ fn main() {
     println!("f32 原始体积 {} 字节\n", int(f32_bytes as i64));
     print!("{}", t.text());
     println!();
-    // 每少 1 位,均匀量化的 SNR 理论上少 20·log10(2) dB
+    // 每少 1 位，均匀量化的 SNR 理论上少 20·log10(2) dB
     value("db_per_bit", fixed(20.0 * libm::log10(2.0), 2));
 }

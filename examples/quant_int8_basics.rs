@@ -1,9 +1,9 @@
-//! 量化基础:对称 int8 与仿射(非对称)uint8 量化一个向量,比较误差;演示“四舍六入五成双”为什么是量化的默认舍入。
+//! 量化基础：对称 int8 与仿射(非对称)uint8 量化一个向量，比较误差；演示“四舍六入五成双”为什么是量化的默认舍入。
 
 use guide_support::{Align, Table, f4, fixed, value};
 
 // ANCHOR: quant
-/// 量化参数:x ≈ S·(q − Z)。
+/// 量化参数：x ≈ S·(q − Z)。
 struct QParams {
     scale: f32,
     zero_point: i32,
@@ -11,7 +11,7 @@ struct QParams {
     qmax: i32,
 }
 
-/// 对称量化:Z = 0,S = max|x| / 127,整数范围 [−127, 127]。
+/// 对称量化：Z = 0,S = max|x| / 127，整数范围 [−127, 127]。
 fn symmetric(x: &[f32]) -> QParams {
     let amax = x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
     QParams {
@@ -22,7 +22,7 @@ fn symmetric(x: &[f32]) -> QParams {
     }
 }
 
-/// 仿射量化到 uint8:区间先扩到包含 0,使 0 能被精确表示(补零、ReLU 都依赖这一点)。
+/// 仿射量化到 uint8：区间先扩到包含 0，使 0 能被精确表示(补零、ReLU 都依赖这一点)。
 fn affine(x: &[f32]) -> QParams {
     let lo = x.iter().fold(0.0f32, |m, &v| m.min(v));
     let hi = x.iter().fold(0.0f32, |m, &v| m.max(v));
@@ -36,7 +36,7 @@ fn affine(x: &[f32]) -> QParams {
     }
 }
 
-/// q = clamp(round(x/S) + Z, qmin, qmax),舍入为“五成双”。
+/// q = clamp(round(x/S) + Z, qmin, qmax)，舍入为“五成双”。
 fn quantize(x: f32, p: &QParams) -> i32 {
     let q = (x / p.scale).round_ties_even() as i32 + p.zero_point;
     q.clamp(p.qmin, p.qmax)
@@ -81,7 +81,7 @@ fn show(name: &str, key: &str, x: &[f32], p: &QParams) {
 }
 
 // ANCHOR: rounding
-/// 两种舍入在 k + 0.5 上的差别,以及在 0.5, 1.5, …, 9.5 上的平均偏差。
+/// 两种舍入在 k + 0.5 上的差别，以及在 0.5, 1.5，…，9.5 上的平均偏差。
 fn rounding_demo() {
     let mut t = Table::new(["x", "round (远离零)", "round_ties_even"]).align([Align::Right; 3]);
     for x in [0.5f32, 1.5, 2.5, 3.5, -0.5, -2.5] {
@@ -102,7 +102,7 @@ fn rounding_demo() {
 // ANCHOR_END: rounding
 
 fn main() {
-    // 一组偏向正数的激活值:负值很少、幅度也小
+    // 一组偏向正数的激活值：负值很少、幅度也小
     let x: [f32; 8] = [-0.4, -0.12, 0.0, 0.27, 0.8, 1.35, 2.2, 3.1];
     show("对称 int8", "sym", &x, &symmetric(&x));
     show("仿射 uint8", "affine", &x, &affine(&x));

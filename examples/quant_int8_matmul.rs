@@ -1,4 +1,4 @@
-//! int8 × int8 → int32 矩阵乘:权重逐通道、激活逐张量对称量化,结果与 f32 矩阵乘比较(最大绝对误差、相对 Frobenius 误差、SNR),并算出体积缩小的倍数。
+//! int8 × int8 → int32 矩阵乘：权重逐通道、激活逐张量对称量化，结果与 f32 矩阵乘比较(最大绝对误差、相对 Frobenius 误差、SNR)，并算出体积缩小的倍数。
 
 use guide_support::rng::{normal, seeded};
 use guide_support::{f4, fixed, int, num::vector, value};
@@ -21,7 +21,7 @@ fn absmax(x: &[f32]) -> f32 {
 // ANCHOR_END: quantize
 
 // ANCHOR: matmul
-/// 参考结果:f32 的 Y = X·Wᵀ(X 是 M×K,W 是 N×K)。
+/// 参考结果：f32 的 Y = X·Wᵀ(X 是 M×K,W 是 N×K)。
 fn matmul_f32(x: &[Vec<f32>], w: &[Vec<f32>]) -> Vec<Vec<f32>> {
     x.iter()
         .map(|xr| {
@@ -32,7 +32,7 @@ fn matmul_f32(x: &[Vec<f32>], w: &[Vec<f32>]) -> Vec<Vec<f32>> {
         .collect()
 }
 
-/// 整数路径:i8 相乘、i32 累加,最后乘一次 S_x·S_w[j] 回到实数。
+/// 整数路径：i8 相乘、i32 累加，最后乘一次 S_x·S_w[j] 回到实数。
 fn matmul_int8(qx: &[Vec<i8>], sx: f32, qw: &[Vec<i8>], sw: &[f32]) -> Vec<Vec<f32>> {
     qx.iter()
         .map(|xr| {
@@ -65,9 +65,9 @@ fn main() {
         .collect();
 
     // ANCHOR: run
-    let sx = absmax(&x.concat()) / 127.0; // 激活:整个张量一个 S
+    let sx = absmax(&x.concat()) / 127.0; // 激活：整个张量一个 S
     let qx: Vec<Vec<i8>> = x.iter().map(|r| quantize_row(r, sx)).collect();
-    let sw: Vec<f32> = w.iter().map(|r| absmax(r) / 127.0).collect(); // 权重:每行一个 S
+    let sw: Vec<f32> = w.iter().map(|r| absmax(r) / 127.0).collect(); // 权重：每行一个 S
     let qw: Vec<Vec<i8>> = w
         .iter()
         .zip(&sw)
@@ -120,7 +120,7 @@ fn main() {
     value("big_f32_bytes", int(big_f32 as i64));
     value("big_int8_bytes", int(big_int8 as i64));
     value("ratio_big", fixed(big_f32 as f64 / big_int8 as f64, 4));
-    // int32 累加器何时会溢出:每项最多 127·127
+    // int32 累加器何时会溢出：每项最多 127·127
     value("k_max_no_overflow", int(i64::from(i32::MAX) / (127 * 127)));
     // ANCHOR_END: size
 }

@@ -1,4 +1,4 @@
-//! 离群值问题:一个幅度约 60 的激活特征让逐张量(乃至逐 token)缩放因子失效;LLM.int8() 式的混合精度分解把离群列留在高精度后误差恢复。
+//! 离群值问题：一个幅度约 60 的激活特征让逐张量(乃至逐 token)缩放因子失效；LLM.int8() 式的混合精度分解把离群列留在高精度后误差恢复。
 
 use guide_support::rng::{normal, seeded};
 use guide_support::{Align, Table, fixed, value};
@@ -19,7 +19,7 @@ fn q(v: f32, s: f32) -> i32 {
     ((v / s).round_ties_even() as i32).clamp(-127, 127)
 }
 
-/// Y = X·Wᵀ 的 f32 参考值;`cols` 为真的输入列才参与求和。
+/// Y = X·Wᵀ 的 f32 参考值；`cols` 为真的输入列才参与求和。
 fn matmul(x: &Mat, w: &Mat, cols: &[bool]) -> Mat {
     x.iter()
         .map(|xr| {
@@ -30,7 +30,7 @@ fn matmul(x: &Mat, w: &Mat, cols: &[bool]) -> Mat {
         .collect()
 }
 
-/// int8 路径:激活每行用 sx[i],权重每行用 sw[j];只算 `cols` 为真的列。
+/// int8 路径：激活每行用 sx[i]，权重每行用 sw[j]；只算 `cols` 为真的列。
 fn matmul_int8(x: &Mat, sx: &[f32], w: &Mat, sw: &[f32], cols: &[bool]) -> Mat {
     x.iter()
         .zip(sx)
@@ -49,7 +49,7 @@ fn matmul_int8(x: &Mat, sx: &[f32], w: &Mat, sw: &[f32], cols: &[bool]) -> Mat {
         .collect()
 }
 
-/// 返回 (SNR dB, 相对 Frobenius 误差)。
+/// 返回 (SNR dB，相对 Frobenius 误差)。
 fn compare(y: &Mat, y_hat: &Mat) -> (f64, f64) {
     let (mut e2, mut s2) = (0.0f64, 0.0f64);
     for (a, b) in y.iter().flatten().zip(y_hat.iter().flatten()) {
@@ -79,7 +79,7 @@ struct Report {
 }
 
 impl Report {
-    /// `high` 为 Some 时,其中为真的列走 f32,其余列走 int8(混合精度分解)。
+    /// `high` 为 Some 时，其中为真的列走 f32，其余列走 int8(混合精度分解)。
     fn new(
         x: &Mat,
         w: &Mat,
@@ -126,28 +126,28 @@ fn main() {
         .map(|_| (0..FEATS).map(|_| 0.05 * normal(&mut rng) as f32).collect())
         .collect();
     let sw: Vec<f32> = w.iter().map(|r| absmax(r) / 127.0).collect();
-    // “普通特征”:除第 13 号以外的 63 列
+    // “普通特征”：除第 13 号以外的 63 列
     let normal_cols: Vec<bool> = (0..FEATS).map(|k| k != OUTLIER_COL).collect();
 
-    // 对照组:还没有离群值时,逐张量缩放
+    // 对照组：还没有离群值时，逐张量缩放
     let s0 = absmax(&x.concat()) / 127.0;
     let base = Report::new(&x, &w, &sw, &[s0; TOKENS], &normal_cols, None);
 
     // ANCHOR: outlier
-    // 第 13 号特征在每个 token 上都很大(≈ 60),其余特征不变
+    // 第 13 号特征在每个 token 上都很大(≈ 60)，其余特征不变
     for row in x.iter_mut() {
         row[OUTLIER_COL] = 60.0 + 2.0 * normal(&mut rng) as f32;
     }
 
-    // 逐张量:整个 X 一个 S
+    // 逐张量：整个 X 一个 S
     let s_tensor = absmax(&x.concat()) / 127.0;
     let per_tensor = Report::new(&x, &w, &sw, &[s_tensor; TOKENS], &normal_cols, None);
 
-    // 逐 token(LLM.int8() 的“向量级”):每行一个 S,但每行都含离群值
+    // 逐 token(LLM.int8() 的“向量级”)：每行一个 S，但每行都含离群值
     let s_rows: Vec<f32> = x.iter().map(|r| absmax(r) / 127.0).collect();
     let per_token = Report::new(&x, &w, &sw, &s_rows, &normal_cols, None);
 
-    // 混合精度分解:任一元素 |x| ≥ 6 的列走高精度,其余列逐 token 走 int8
+    // 混合精度分解：任一元素 |x| ≥ 6 的列走高精度，其余列逐 token 走 int8
     let outlier: Vec<bool> = (0..FEATS)
         .map(|k| x.iter().any(|r| r[k].abs() >= THRESHOLD))
         .collect();

@@ -13,7 +13,7 @@ fn absmax_scale(w: &[f32]) -> f32 {
     w.iter().fold(0.0f32, |m, v| m.max(v.abs())) / 127.0
 }
 
-/// 量化再还原,返回还原值和用到的不同整数级个数。
+/// 量化再还原，返回还原值和用到的不同整数级个数。
 fn fake_quant(w: &[f32], scale: f32) -> (Vec<f32>, usize) {
     let q: Vec<i32> = w
         .iter()
@@ -26,7 +26,7 @@ fn fake_quant(w: &[f32], scale: f32) -> (Vec<f32>, usize) {
 }
 // ANCHOR_END: scales
 
-/// 相对 Frobenius 误差 ‖w − ŵ‖ / ‖w‖ 的分子分母(平方和),用 f64 累加。
+/// 相对 Frobenius 误差 ‖w − ŵ‖ / ‖w‖ 的分子分母(平方和)，用 f64 累加。
 fn sq_sums(w: &[f32], w_hat: &[f32]) -> (f64, f64) {
     let err: f64 = w
         .iter()
@@ -52,7 +52,7 @@ fn main() {
 
     // ANCHOR: compare
     let all: Vec<f32> = w.concat();
-    let s_tensor = absmax_scale(&all); // 逐张量:整个矩阵一个 S
+    let s_tensor = absmax_scale(&all); // 逐张量：整个矩阵一个 S
     let mut t = Table::new([
         "行",
         "max|w|",
@@ -65,7 +65,7 @@ fn main() {
     .align([Align::Right; 7]);
     let (mut e_t, mut e_c, mut sig) = (0.0, 0.0, 0.0);
     for (i, row) in w.iter().enumerate() {
-        let s_row = absmax_scale(row); // 逐通道:每行一个 S
+        let s_row = absmax_scale(row); // 逐通道：每行一个 S
         let (hat_t, lv_t) = fake_quant(row, s_tensor);
         let (hat_c, lv_c) = fake_quant(row, s_row);
         let (et, s) = sq_sums(row, &hat_t);
@@ -92,7 +92,7 @@ fn main() {
     value("rel_channel", fixed((e_c / sig).sqrt(), 4));
     value("snr_tensor_db", fixed(snr(e_t), 1));
     value("snr_channel_db", fixed(snr(e_c), 1));
-    // 额外开销:每行多存一个 f32 缩放因子
+    // 额外开销：每行多存一个 f32 缩放因子
     value("scale_bytes_per_tensor", 4);
     value("scale_bytes_per_channel", ROWS * 4);
     value("weight_bytes_int8", ROWS * COLS);

@@ -1,4 +1,4 @@
-//! REST API:用 axum 0.8 封装程序内训练的朴素贝叶斯中文评论分类器,用 oneshot 在进程内发请求,演示正常响应与 4xx 错误。
+//! REST API：用 axum 0.8 封装程序内训练的朴素贝叶斯中文评论分类器，用 oneshot 在进程内发请求，演示正常响应与 4xx 错误。
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use tower::ServiceExt;
 
 // ANCHOR: data
-/// 训练集:(标签, 评论)。真实项目里它来自标注平台,这里直接写在源码中。
+/// 训练集：(标签，评论)。真实项目里它来自标注平台，这里直接写在源码中。
 pub(crate) const TRAIN: &[(&str, &str)] = &[
     ("正面", "送餐很快,味道也很好"),
     ("正面", "包装精致,物流速度快"),
@@ -62,7 +62,7 @@ pub(crate) const TRAIN: &[(&str, &str)] = &[
 // ANCHOR_END: data
 
 // ANCHOR: model
-/// 字符二元组:在标点和空白处断开,每段内取相邻两个字符。
+/// 字符二元组：在标点和空白处断开，每段内取相邻两个字符。
 fn bigrams(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for run in text.split(|c: char| !c.is_alphanumeric()) {
@@ -74,7 +74,7 @@ fn bigrams(text: &str) -> Vec<String> {
     out
 }
 
-/// 多项式朴素贝叶斯,拉普拉斯平滑。训练后只读,可以放进 Arc 在请求间共享。
+/// 多项式朴素贝叶斯，拉普拉斯平滑。训练后只读，可以放进 Arc 在请求间共享。
 pub(crate) struct NaiveBayes {
     /// 类别名（按码位排序）；log_joint 的结果与它一一对应
     pub(crate) labels: Vec<String>,
@@ -87,7 +87,7 @@ pub(crate) struct NaiveBayes {
 }
 
 impl NaiveBayes {
-    /// data 是 (标签, 文本) 对。
+    /// data 是 (标签，文本) 对。
     pub(crate) fn train(data: &[(&str, &str)], alpha: f64) -> Self {
         let labels: Vec<String> = data
             .iter()
@@ -132,7 +132,7 @@ impl NaiveBayes {
         }
     }
 
-    /// 各类别的对数联合概率 s_c = ln P(c) + Σ ln P(w|c)（顺序同 labels），
+    /// 各类别的对数联合概率 s_c = ln P(c) + Σ ln P（w|c）（顺序同 labels），
     /// 以及命中词表的二元组个数。
     pub(crate) fn log_joint(&self, text: &str) -> (Vec<f64>, usize) {
         let words: Vec<String> = bigrams(text)
@@ -151,10 +151,10 @@ impl NaiveBayes {
         (scores, words.len())
     }
 
-    /// 返回 (标签, 后验概率, 命中词表的二元组个数)。
+    /// 返回 (标签，后验概率，命中词表的二元组个数)。
     pub(crate) fn predict(&self, text: &str) -> (String, f64, usize) {
         let (scores, known) = self.log_joint(text);
-        // 后验 = softmax(对数联合概率),先减最大值防止溢出
+        // 后验 = softmax(对数联合概率)，先减最大值防止溢出
         let max = scores.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         let exps: Vec<f64> = scores.iter().map(|s| libm::exp(s - max)).collect();
         let z: f64 = exps.iter().sum();
@@ -175,12 +175,12 @@ struct PredictRequest {
 #[derive(Serialize)]
 struct PredictResponse {
     label: String,
-    /// 只保留 4 位小数:对调用方足够,也让输出稳定
+    /// 只保留 4 位小数：对调用方足够，也让输出稳定
     score: f64,
     known_bigrams: usize,
 }
 
-/// 共享状态:模型只训练(加载)一次,每个请求克隆的只是 Arc 指针。
+/// 共享状态：模型只训练(加载)一次，每个请求克隆的只是 Arc 指针。
 #[derive(Clone)]
 struct AppState {
     model_name: &'static str,
@@ -189,7 +189,7 @@ struct AppState {
 // ANCHOR_END: types
 
 // ANCHOR: errors
-/// 错误响应体:字段顺序固定,detail 为空时不输出。
+/// 错误响应体：字段顺序固定，detail 为空时不输出。
 #[derive(Serialize)]
 struct ErrorBody {
     error: String,
@@ -197,7 +197,7 @@ struct ErrorBody {
     detail: Option<String>,
 }
 
-/// 服务的所有错误,统一转换成 `{"error": …, "detail": …}` 的 JSON。
+/// 服务的所有错误，统一转换成 `{"error": …, "detail": …}` 的 JSON。
 enum ApiError {
     BadJson(JsonRejection),
     EmptyText,
@@ -251,14 +251,14 @@ impl IntoResponse for ApiError {
 // ANCHOR_END: errors
 
 // ANCHOR: handlers
-/// 把 Json 提取器写成 Result:解析失败时不用 axum 默认的纯文本回复,而是交给 ApiError。
+/// 把 Json 提取器写成 Result：解析失败时不用 axum 默认的纯文本回复，而是交给 ApiError。
 async fn predict(
     State(state): State<AppState>,
     payload: Result<Json<PredictRequest>, JsonRejection>,
 ) -> Result<Json<PredictResponse>, ApiError> {
     let Json(req) = payload.map_err(ApiError::BadJson)?;
     let text = req.text.trim().to_string();
-    let n = text.chars().count(); // 按字符计数,不是按 UTF-8 字节
+    let n = text.chars().count(); // 按字符计数，不是按 UTF-8 字节
     if n == 0 {
         return Err(ApiError::EmptyText);
     }
@@ -266,7 +266,7 @@ async fn predict(
         return Err(ApiError::TooLong(n));
     }
     let model = Arc::clone(&state.model);
-    // CPU 密集的推理放到阻塞线程池,不占用异步运行时的工作线程
+    // CPU 密集的推理放到阻塞线程池，不占用异步运行时的工作线程
     let (label, score, known) = tokio::task::spawn_blocking(move || model.predict(&text))
         .await
         .map_err(|_| ApiError::Internal)?;
@@ -301,13 +301,13 @@ async fn model_info(
 fn app(state: AppState) -> Router {
     Router::new()
         .route("/v1/predict", post(predict))
-        .route("/v1/models/{name}", get(model_info)) // axum 0.8 写 {name},不再是 :name
+        .route("/v1/models/{name}", get(model_info)) // axum 0.8 写 {name}，不再是 :name
         .with_state(state)
 }
 // ANCHOR_END: handlers
 
 // ANCHOR: client
-/// 不开端口:把请求直接交给 Router 这个 tower::Service,拿回响应。
+/// 不开端口：把请求直接交给 Router 这个 tower::Service，拿回响应。
 async fn call(app: &Router, method: &str, uri: &str, content_type: Option<&str>, body: &str) {
     let mut req = Request::builder().method(method).uri(uri);
     if let Some(ct) = content_type {

@@ -1,4 +1,4 @@
-//! 练习参考答案:给 REST 服务加一个批量预测接口,整批文本一次送进阻塞线程池,并逐条校验输入。
+//! 练习参考答案：给 REST 服务加一个批量预测接口，整批文本一次送进阻塞线程池，并逐条校验输入。
 
 use std::sync::Arc;
 
@@ -45,7 +45,7 @@ struct ErrorBody {
     error: String,
 }
 
-/// 批量接口的错误:一律 JSON,状态码各自合适。
+/// 批量接口的错误：一律 JSON，状态码各自合适。
 fn error(status: StatusCode, msg: String) -> Response {
     (status, Json(ErrorBody { error: msg })).into_response()
 }
@@ -63,12 +63,12 @@ async fn predict_batch(
         let msg = format!("texts 需要 1 到 {MAX_BATCH} 条,收到 {n} 条");
         return error(StatusCode::UNPROCESSABLE_ENTITY, msg);
     }
-    // 逐条校验,报告第一条有问题的下标,调用方才知道改哪条
+    // 逐条校验，报告第一条有问题的下标，调用方才知道改哪条
     if let Some(i) = req.texts.iter().position(|t| t.trim().is_empty()) {
         let msg = format!("texts[{i}] 为空");
         return error(StatusCode::UNPROCESSABLE_ENTITY, msg);
     }
-    // 整批只进一次阻塞线程池,省掉每条一次的调度开销
+    // 整批只进一次阻塞线程池，省掉每条一次的调度开销
     let texts = req.texts;
     let joined = tokio::task::spawn_blocking(move || {
         texts

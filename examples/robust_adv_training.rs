@@ -1,4 +1,4 @@
-//! 对抗训练:在 FGSM 扰动后的样本上训练逻辑回归,对比普通训练的干净准确率与鲁棒准确率。
+//! 对抗训练：在 FGSM 扰动后的样本上训练逻辑回归，对比普通训练的干净准确率与鲁棒准确率。
 
 use guide_support::num::percent;
 use guide_support::rng::seeded;
@@ -11,7 +11,7 @@ mod attack;
 use attack::{DIM, LogReg, WEAK, fgsm, make_data, sigmoid};
 
 // ANCHOR: train
-/// 把 weight · J(输入) 对参数的梯度累加进 (gw, gb);n 是样本总数。
+/// 把 weight · J(输入) 对参数的梯度累加进 (gw, gb)；n 是样本总数。
 fn add_gradient(
     m: &LogReg,
     input: &[f64],
@@ -29,8 +29,8 @@ fn add_gradient(
 }
 
 /// 损失 = clean_weight · J(x) + (1 − clean_weight) · J(x_adv)。
-/// clean_weight = 1:普通训练;0.5:Goodfellow et al. (2015) 的对抗目标;
-/// 0:只在最坏情况上训练(Madry et al. (2018) 的 min-max 形式)。
+/// clean_weight = 1：普通训练；0.5:Goodfellow et al. (2015) 的对抗目标；
+/// 0：只在最坏情况上训练(Madry et al. (2018) 的 min-max 形式)。
 /// 每一步都用当前的模型重新生成 x_adv。
 fn train(xs: &[Vec<f64>], ys: &[f64], eps: f64, clean_weight: f64) -> LogReg {
     let mut m = LogReg {
@@ -112,7 +112,7 @@ fn main() {
     print!("{}", t.text());
     println!();
 
-    // 正文引用的数:干净准确率与 ε = 0.3 下的准确率
+    // 正文引用的数：干净准确率与 ε = 0.3 下的准确率
     for (key, m) in ["std", "adv", "minmax"].iter().zip(&models) {
         let m = &m.1;
         let adv: Vec<Vec<f64>> = test_x

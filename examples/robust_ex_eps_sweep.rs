@@ -1,4 +1,4 @@
-//! 练习参考答案:逻辑回归的最坏情况 L∞ 损失有闭式(间隔减去 ε‖w‖₁),据此扫描训练时的 ε,观察干净准确率与鲁棒准确率的取舍。
+//! 练习参考答案：逻辑回归的最坏情况 L∞ 损失有闭式(间隔减去 ε‖w‖₁)，据此扫描训练时的 ε，观察干净准确率与鲁棒准确率的取舍。
 
 use guide_support::num::percent;
 use guide_support::rng::seeded;
@@ -14,8 +14,8 @@ fn l1(w: &[f64]) -> f64 {
     w.iter().map(|a| a.abs()).sum()
 }
 
-/// 最坏情况间隔:s·(w·x + b) − ε·‖w‖₁。损失 = log(1 + exp(−间隔))。
-/// 对 w 求导:−σ(−间隔)·(s·x − ε·sign(w))。
+/// 最坏情况间隔：s·(w·x + b) − ε·‖w‖₁。损失 = log(1 + exp(−间隔))。
+/// 对 w 求导：−σ(−间隔)·(s·x − ε·sign(w))。
 fn train_robust(xs: &[Vec<f64>], ys: &[f64], eps: f64) -> LogReg {
     let mut m = LogReg {
         w: vec![0.0; DIM],

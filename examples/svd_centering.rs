@@ -1,4 +1,4 @@
-//! 勘误演示:不中心化直接做 SVD,第一奇异向量几乎就是列均值的方向,而不是数据变化最大的方向。
+//! 勘误演示：不中心化直接做 SVD，第一奇异向量几乎就是列均值的方向，而不是数据变化最大的方向。
 
 use guide_support::num::{percent, vector};
 use guide_support::{f4, fixed, value};
@@ -11,7 +11,7 @@ mod pca;
 use pca::{centre, make_data};
 
 // ANCHOR: direction
-/// 第一右奇异向量(符号取为分量和为正,便于比较)与奇异值。
+/// 第一右奇异向量(符号取为分量和为正，便于比较)与奇异值。
 fn first_direction(x: &DMatrix<f64>) -> (DVector<f64>, DVector<f64>) {
     let svd = x.clone().svd(false, true);
     let v1: DVector<f64> = svd.v_t.expect("已请求 Vᵀ").row(0).transpose();
@@ -29,7 +29,7 @@ fn main() {
     let x = make_data();
     let means = x.row_mean().transpose();
     let xc = centre(&x);
-    // 真实的主变化方向:协方差矩阵 Cov = Xcᵀ·Xc/(n-1) 的最大特征向量
+    // 真实的主变化方向：协方差矩阵 Cov = Xcᵀ·Xc/(n-1) 的最大特征向量
     let cov = xc.transpose() * &xc / (x.nrows() as f64 - 1.0);
     let eig = cov.symmetric_eigen();
     let top = eig.eigenvalues.imax();

@@ -1,4 +1,4 @@
-//! 练习解答:按累计解释方差比选主成分个数 k,并算出保存 U_k、Σ_k、V_k 需要多少个数。
+//! 练习解答：按累计解释方差比选主成分个数 k，并算出保存 U_k、Σ_k、V_k 需要多少个数。
 
 use guide_support::num::percent;
 use guide_support::{Align, Table, int};

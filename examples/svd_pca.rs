@@ -1,4 +1,4 @@
-//! 用 nalgebra 的 SVD 做主成分分析:先中心化,固定奇异向量的符号,算解释方差比,并验证 Eckart–Young 低秩误差公式。
+//! 用 nalgebra 的 SVD 做主成分分析：先中心化，固定奇异向量的符号，算解释方差比，并验证 Eckart–Young 低秩误差公式。
 
 use guide_support::num::{percent, vector};
 use guide_support::rng::{normal, seeded};
@@ -10,7 +10,7 @@ const MEAN: [f64; 5] = [20.0, 10.0, 5.0, 15.0, 8.0];
 const LOAD1: [f64; 5] = [2.0, 1.5, 1.0, 0.5, 0.0]; // 第一个隐变量对 5 个特征的载荷
 const LOAD2: [f64; 5] = [0.0, -0.5, 0.5, 1.0, 1.5]; // 第二个隐变量的载荷
 
-/// 200 个样本、5 个特征:两个隐变量按载荷混合到 5 列,加上均值和少量噪声。
+/// 200 个样本、5 个特征：两个隐变量按载荷混合到 5 列，加上均值和少量噪声。
 pub(crate) fn make_data() -> DMatrix<f64> {
     let mut rng = seeded(2024);
     let mut x = DMatrix::zeros(200, 5);
@@ -37,12 +37,12 @@ pub(crate) fn centre(x: &DMatrix<f64>) -> DMatrix<f64> {
 // ANCHOR_END: centre
 
 // ANCHOR: flip
-/// 奇异向量只确定到正负号。按 scikit-learn `svd_flip`(u_based_decision=True)的约定:
-/// 让 U 每一列绝对值最大的元素为正,Vᵀ 的对应行同时变号,U·Σ·Vᵀ 不变。
+/// 奇异向量只确定到正负号。按 scikit-learn `svd_flip`(u_based_decision=True)的约定：
+/// 让 U 每一列绝对值最大的元素为正，Vᵀ 的对应行同时变号，U·Σ·Vᵀ 不变。
 fn svd_flip(u: &mut DMatrix<f64>, v_t: &mut DMatrix<f64>) {
     for j in 0..u.ncols() {
         let col = u.column(j);
-        let i = col.iamax(); // 绝对值最大元素的下标(并列时取第一个,同 np.argmax)
+        let i = col.iamax(); // 绝对值最大元素的下标(并列时取第一个，同 np.argmax)
         if col[i] < 0.0 {
             u.column_mut(j).neg_mut();
             v_t.row_mut(j).neg_mut();
