@@ -159,11 +159,15 @@ pub fn errata_index(errata: &[Erratum], from: &Path, inline: &dyn Fn(&str) -> St
 /// bold text starts with 勘误.
 pub fn find_errata(src: &str, chapter: &ChapterRef) -> Vec<Erratum> {
     let opts = Options::ENABLE_GFM | Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
+    // KaTeX replaces `$$…$$` before mdBook parses the page, so the structure
+    // is read with display maths blanked out (a line `=` inside a formula is
+    // not a heading underline); offsets still index `src`.
+    let masked = mask_display_maths(src);
     let mut out = Vec::new();
     let mut section: Option<String> = None;
     let mut heading: Option<String> = None;
     let mut note: Option<NoteState> = None;
-    for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
+    for (event, range) in Parser::new_ext(&masked, opts).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => {
@@ -210,6 +214,51 @@ pub fn find_errata(src: &str, chapter: &ChapterRef) -> Vec<Erratum> {
             }
             _ => {}
         }
+    }
+    out
+}
+
+/// `src` with every `$$…$$` region outside fenced code blocks replaced by
+/// spaces (line breaks and each line's `>`/indentation prefix kept), so that
+/// byte offsets are unchanged.
+fn mask_display_maths(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut in_maths = false;
+    let mut fence: Option<&str> = None;
+    for line in src.split_inclusive('\n') {
+        let body = line.trim_start_matches([' ', '\t', '>']);
+        let prefix = &line[..line.len() - body.len()];
+        if !in_maths {
+            if let Some(f) = fence {
+                if body.trim_start().starts_with(f) {
+                    fence = None;
+                }
+                out.push_str(line);
+                continue;
+            }
+            if body.starts_with("```") || body.starts_with("~~~") {
+                fence = Some(&body[..3]);
+                out.push_str(line);
+                continue;
+            }
+        }
+        let toggles = body.matches("$$").count();
+        if in_maths || toggles > 0 {
+            out.push_str(prefix);
+            for c in body.chars() {
+                if c == '\n' {
+                    out.push('\n');
+                } else {
+                    // As many spaces as the character has bytes.
+                    out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+                }
+            }
+            if toggles % 2 == 1 {
+                in_maths = !in_maths;
+            }
+            continue;
+        }
+        out.push_str(line);
     }
     out
 }
@@ -386,6 +435,24 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("值为 42\\|$x^\\top$。"), "{md}");
+    }
+
+    #[test]
+    fn masking_keeps_offsets() {
+        let src = "前言\n\n> $$\n> α = β\n> $$\n\n```\n$$ in code\n```\n$$x$$ 后\n";
+        let m = mask_display_maths(src);
+        assert_eq!(m.len(), src.len(), "byte offsets unchanged");
+        assert_eq!(
+            m, "前言\n\n>   \n>        \n>   \n\n```\n$$ in code\n```\n         \n",
+            "maths blanked, block-quote markers and code kept"
+        );
+    }
+
+    #[test]
+    fn a_display_formula_is_not_a_heading() {
+        let src = "## 平移\n\n$$\na\n=\nb\n$$\n\n> [!CAUTION]\n> **勘误:x**\n";
+        let e = find_errata(src, &ch("a.md"));
+        assert_eq!(e[0].section.as_deref(), Some("平移"));
     }
 
     #[test]
