@@ -6,21 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn fixture() -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mdbook-exec/tests/fixtures/good");
-    let dir = tempfile::Builder::new()
-        .prefix("guide-cli-")
-        .tempdir()
-        .unwrap();
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.unwrap();
-        let dest = dir.path().join(entry.path().strip_prefix(&src).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-    dir
+    mdbook_exec::testing::fixture("good").expect("copying the fixture")
 }
 
 fn guide(book: &Path, args: &[&str], ci: bool) -> Output {

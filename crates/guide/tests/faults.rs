@@ -20,23 +20,7 @@ const NAMES: [&str; 4] = ["figure", "hello", "html", "table"];
 const WATCHDOG: Duration = Duration::from_secs(180);
 
 fn fixture(name: &str) -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../mdbook-exec/tests/fixtures")
-        .join(name);
-    let dir = tempfile::Builder::new()
-        .prefix("guide-faults-")
-        .tempdir()
-        .unwrap();
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.unwrap();
-        let dest = dir.path().join(entry.path().strip_prefix(&src).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-    dir
+    mdbook_exec::testing::fixture(name).expect("copying the fixture")
 }
 
 fn guide(book: &Path, args: &[&str]) -> Command {

@@ -69,3 +69,27 @@ pub fn check_example(book_root: &Path, name: &str) -> Result<(), String> {
         .ok_or_else(|| format!("example `{name}` was not run"))?;
     crate::book::verify_one(&state.project, example, &outcome.output, None).map(drop)
 }
+
+/// A copy of one of this crate's fixture workspaces (`tests/fixtures/NAME`:
+/// `good`, `bad`, `faults`, `deps`) in a new temporary directory, for the
+/// integration tests of this crate and of the front end. Each test gets its
+/// own copy, so its builds, cache and `.stdout` edits touch nothing shared.
+pub fn fixture(name: &str) -> std::io::Result<tempfile::TempDir> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("mdbook-exec-{name}-"))
+        .tempdir()?;
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry?;
+        let rel = entry.path().strip_prefix(&src).unwrap_or(entry.path());
+        let dest = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest)?;
+        } else {
+            std::fs::copy(entry.path(), &dest)?;
+        }
+    }
+    Ok(dir)
+}

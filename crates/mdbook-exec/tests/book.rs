@@ -12,28 +12,7 @@ use mdbook_driver::MDBook;
 use mdbook_exec::{Config, Exec, Options};
 
 fn fixture(name: &str) -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    let dir = tempfile::Builder::new()
-        .prefix("mdbook-exec-")
-        .tempdir()
-        .unwrap();
-    copy_dir(&src, dir.path());
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
+    mdbook_exec::testing::fixture(name).expect("copying the fixture")
 }
 
 fn quiet() -> Options {

@@ -5,29 +5,12 @@
 //! an unseeded random number fails. Its own file: the check keeps its
 //! results in a process-wide `OnceLock`.
 
-use std::path::Path;
 
 use mdbook_driver::MDBook;
 use mdbook_exec::{Config, Options};
 
 fn fixture(name: &str) -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    let dir = tempfile::Builder::new()
-        .prefix("mdbook-exec-determinism-")
-        .tempdir()
-        .unwrap();
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.unwrap();
-        let dest = dir.path().join(entry.path().strip_prefix(&src).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-    dir
+    mdbook_exec::testing::fixture(name).expect("copying the fixture")
 }
 
 #[test]

@@ -23,23 +23,7 @@ use mdbook_exec::{Config, Options};
 const WATCHDOG: Duration = Duration::from_secs(180);
 
 fn fixture(name: &str) -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    let dir = tempfile::Builder::new()
-        .prefix("mdbook-exec-faults-")
-        .tempdir()
-        .unwrap();
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.unwrap();
-        let dest = dir.path().join(entry.path().strip_prefix(&src).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-    dir
+    mdbook_exec::testing::fixture(name).expect("copying the fixture")
 }
 
 fn quiet() -> Options {
