@@ -978,6 +978,19 @@ fn luminance(c: RGBColor) -> f64 {
 mod tests {
     use super::*;
 
+    /// Attention-like weights: row i decays with the distance to i and sums to 1.
+    fn sample_weights(n: usize) -> Vec<Vec<f64>> {
+        (0..n)
+            .map(|i| {
+                let row: Vec<f64> = (0..n)
+                    .map(|j| libm::exp(-((i as f64 - j as f64).abs())))
+                    .collect();
+                let s: f64 = row.iter().sum();
+                row.iter().map(|v| v / s).collect()
+            })
+            .collect()
+    }
+
     type Points = Vec<(f64, f64)>;
 
     fn curves() -> (Points, Points) {
@@ -1072,15 +1085,7 @@ mod tests {
     #[test]
     fn heatmap_has_cells_labels_and_scale() {
         let tokens = ["我", "爱", "学习", "机器"];
-        let w: Vec<Vec<f64>> = (0..4)
-            .map(|i| {
-                let row: Vec<f64> = (0..4)
-                    .map(|j| libm::exp(-((i as f64 - j as f64).abs())))
-                    .collect();
-                let s: f64 = row.iter().sum();
-                row.iter().map(|v| v / s).collect()
-            })
-            .collect();
+        let w = sample_weights(4);
         let fig = Figure {
             title: "注意力权重",
             x_label: "键",
@@ -1304,15 +1309,7 @@ mod tests {
         );
         std::fs::write(dir.join("line.svg"), svg).unwrap();
         let tokens = ["我", "爱", "学习", "机器", "学习"];
-        let w: Vec<Vec<f64>> = (0..5)
-            .map(|i| {
-                let row: Vec<f64> = (0..5)
-                    .map(|j| libm::exp(-((i as f64 - j as f64).abs())))
-                    .collect();
-                let s: f64 = row.iter().sum();
-                row.iter().map(|v| v / s).collect()
-            })
-            .collect();
+        let w = sample_weights(5);
         let fig = Figure {
             title: "注意力权重",
             x_label: "键(被关注的词)",
