@@ -112,6 +112,7 @@ pub fn process(
                 name: ch.name.clone(),
                 path: link_path.clone(),
             },
+            errata.len() + 1,
         );
         // An anchor at each note, for the errata table's links. A note's
         // bold title never overlaps a directive, so sorting keeps every

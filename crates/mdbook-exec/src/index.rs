@@ -38,7 +38,7 @@ pub struct Erratum {
     /// The section heading above it, as plain text, if any.
     pub section: Option<String>,
     /// The id of the anchor the engine inserts at the note (`errata-N`, N
-    /// counting the notes of its chapter from 1).
+    /// counting the notes of the book from 1).
     pub id: String,
     /// Byte offset in the chapter source where the anchor goes: the start of
     /// the note's bold title.
@@ -156,8 +156,10 @@ pub fn errata_index(errata: &[Erratum], from: &Path, inline: &dyn Fn(&str) -> St
 }
 
 /// Finds the 勘误 notes of one chapter: `> [!CAUTION]` blocks whose first
-/// bold text starts with 勘误.
-pub fn find_errata(src: &str, chapter: &ChapterRef) -> Vec<Erratum> {
+/// bold text starts with 勘误. Their anchors are numbered from `first`, so
+/// that numbering across the book keeps ids unique on the print page, where
+/// every chapter is on one page.
+pub fn find_errata(src: &str, chapter: &ChapterRef, first: usize) -> Vec<Erratum> {
     let opts = Options::ENABLE_GFM | Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
     // KaTeX replaces `$$…$$` before mdBook parses the page, so the structure
     // is read with display maths blanked out (a line `=` inside a formula is
@@ -189,7 +191,7 @@ pub fn find_errata(src: &str, chapter: &ChapterRef) -> Vec<Erratum> {
                         n.depth -= 1;
                     } else {
                         let n = note.take().expect("checked");
-                        if let Some(e) = n.finish(src, chapter, &section, out.len() + 1) {
+                        if let Some(e) = n.finish(src, chapter, &section, first + out.len()) {
                             out.push(e);
                         }
                     }
@@ -399,7 +401,7 @@ mod tests {
     #[test]
     fn errata_are_found_with_their_heading() {
         let src = "# 注意力\n\n## 数值稳定的 Softmax\n\n> [!CAUTION]\n> **勘误:朴素 softmax 会溢出。** 分数大于 709.78 时\n> `exp` 得到 inf。\n>\n> 第二段不算。\n\n> [!NOTE]\n> **勘误:不是 caution,不算**\n\n> [!CAUTION]\n> **注意**:没有勘误前缀,不算\n";
-        let e = find_errata(src, &ch("part2/attention.md"));
+        let e = find_errata(src, &ch("part2/attention.md"), 1);
         assert_eq!(e.len(), 1, "{e:?}");
         assert_eq!(e[0].title, "朴素 softmax 会溢出");
         assert_eq!(e[0].section.as_deref(), Some("数值稳定的 Softmax"));
@@ -420,7 +422,7 @@ mod tests {
     #[test]
     fn note_text_keeps_markdown_and_its_links_are_rebased() {
         let src = "> [!CAUTION]\n> **勘误:`K.T` 不对。** 见[多头](multi-head.md#形状)与[上文](#softmax),\n> 值为 {{#value a:b}}|$x^\\top$。\n";
-        let e = find_errata(src, &ch("part2/transformer/attention.md"));
+        let e = find_errata(src, &ch("part2/transformer/attention.md"), 1);
         assert_eq!(e[0].title, "`K.T` 不对");
         let md = errata_index(&e, Path::new("appendix/errata.md"), &|s| {
             s.replace("{{#value a:b}}", "42")
@@ -451,16 +453,21 @@ mod tests {
     #[test]
     fn a_display_formula_is_not_a_heading() {
         let src = "## 平移\n\n$$\na\n=\nb\n$$\n\n> [!CAUTION]\n> **勘误:x**\n";
-        let e = find_errata(src, &ch("a.md"));
+        let e = find_errata(src, &ch("a.md"), 1);
         assert_eq!(e[0].section.as_deref(), Some("平移"));
     }
 
     #[test]
-    fn notes_are_numbered_per_chapter() {
+    fn notes_are_numbered_across_the_book() {
         let src = "> [!CAUTION]\n> **勘误:a**\n\n- item\n\n  > [!CAUTION]\n  > **勘误:b**\n";
-        let e = find_errata(src, &ch("a.md"));
+        let e = find_errata(src, &ch("a.md"), 1);
         let ids: Vec<&str> = e.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["errata-1", "errata-2"]);
+        let next = find_errata(src, &ch("b.md"), 3);
+        assert_eq!(
+            next[0].id, "errata-3",
+            "numbering continues across chapters"
+        );
     }
 
     #[test]

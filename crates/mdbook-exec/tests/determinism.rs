@@ -5,7 +5,6 @@
 //! an unseeded random number fails. Its own file: the check keeps its
 //! results in a process-wide `OnceLock`.
 
-
 use mdbook_driver::MDBook;
 use mdbook_exec::{Config, Options};
 
