@@ -93,3 +93,93 @@ pub fn fixture(name: &str) -> std::io::Result<tempfile::TempDir> {
     }
     Ok(dir)
 }
+
+/// The invariants of [`crate::directive::find`] on any text, shared by the
+/// property tests (`tests/properties.rs`) and the fuzz targets (`fuzz/`):
+/// sorted, disjoint byte ranges on character boundaries, each starting
+/// `{{#`, with the right line, and one reported error per invalid directive.
+pub fn check_find(src: &str) -> Result<(), String> {
+    use crate::directive::{self, Kind, LineIndex};
+    let (found, errors) = directive::find(src);
+    let lines = LineIndex::new(src);
+    let mut end = 0;
+    for d in &found {
+        let ok = d.range.start >= end
+            && d.range.end <= src.len()
+            && src.is_char_boundary(d.range.start)
+            && src.is_char_boundary(d.range.end)
+            && src[d.range.clone()].starts_with("{{#")
+            && d.line == lines.line_of(d.range.start);
+        if !ok {
+            return Err(format!("unsound directive {d:?} among {found:?}"));
+        }
+        end = d.range.end;
+    }
+    let invalid = found
+        .iter()
+        .filter(|d| matches!(d.kind, Kind::Invalid(_)))
+        .count();
+    if invalid != errors.len() {
+        return Err(format!(
+            "{invalid} invalid directives but {} errors",
+            errors.len()
+        ));
+    }
+    Ok(())
+}
+
+/// The invariant of [`crate::splice::expand`] on any text, shared like
+/// [`check_find`]: no panic, each directive's replacement depends on it
+/// alone, and the whole expansion is the source with exactly the
+/// directives' ranges replaced (every other byte kept).
+pub fn check_expand(src: &str) -> Result<(), String> {
+    use crate::directive::{self, Directive};
+    use crate::splice::{self, Env, ExampleView};
+    let mut examples = BTreeMap::new();
+    examples.insert(
+        "demo".to_owned(),
+        ExampleView {
+            source: "//! 演示\n// ANCHOR: f\nfn f() -> u32 { 42 }\n// ANCHOR_END: f\nfn main() {\n    println!(\"answer = {}\", f());\n}\n".to_owned(),
+            output: Ok("answer = 42\n<!-- figure: k -->\n<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>\n| a | b |\n|---|---|\n| 1 | 2 |\n".to_owned()),
+        },
+    );
+    examples.insert(
+        "broken".to_owned(),
+        ExampleView {
+            source: "fn main() {}\n".to_owned(),
+            output: Err("does not compile".to_owned()),
+        },
+    );
+    let env = Env {
+        examples: &examples,
+        book_root: Path::new("/nonexistent-book-root"),
+        example_rows: &[],
+        errata: &[],
+    };
+    let expand = |ds: &[Directive]| splice::expand(src, ds, &env, Path::new("part1/ch.md")).0;
+    let (found, _) = directive::find(src);
+    let mut expected = String::new();
+    let mut at = 0;
+    for d in &found {
+        let one = expand(std::slice::from_ref(d));
+        let (before, after) = (&src[..d.range.start], &src[d.range.end..]);
+        if !(one.starts_with(before)
+            && one.ends_with(after)
+            && one.len() >= before.len() + after.len())
+        {
+            return Err(format!("expanding {d:?} alone changed the text around it"));
+        }
+        expected.push_str(&src[at..d.range.start]);
+        expected.push_str(&one[before.len()..one.len() - after.len()]);
+        at = d.range.end;
+    }
+    expected.push_str(&src[at..]);
+    let all = expand(&found);
+    if all != expected {
+        return Err(format!(
+            "expanding all directives is not the source with their ranges replaced:\n{}",
+            crate::verify::diff(&expected, &all, "expected", "expanded")
+        ));
+    }
+    Ok(())
+}

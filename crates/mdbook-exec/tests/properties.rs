@@ -10,15 +10,12 @@
 //!   directives: each directive's replacement depends on it alone, and the
 //!   whole expansion is the source with exactly those ranges replaced.
 //!
-//! The case counts are modest so that `cargo test` stays fast; the
-//! cargo-fuzz targets under `fuzz/` run the same checks for as long as one
-//! likes (see docs/performance.md).
+//! The checks themselves are `mdbook_exec::testing::{check_find,
+//! check_expand}`. The case counts are modest so that `cargo test` stays
+//! fast; the cargo-fuzz targets under `fuzz/` run the same checks for as
+//! long as one likes (see docs/performance.md).
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use mdbook_exec::directive::{self, Directive, Kind, LineIndex};
-use mdbook_exec::splice::{self, Env, ExampleView};
+use mdbook_exec::testing;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
@@ -90,74 +87,12 @@ fn chapter() -> impl Strategy<Value = String> {
     .prop_map(|v| v.concat())
 }
 
-fn examples() -> BTreeMap<String, ExampleView> {
-    let mut m = BTreeMap::new();
-    m.insert(
-        "demo".to_owned(),
-        ExampleView {
-            source: "//! 演示\n// ANCHOR: f\nfn f() -> u32 { 42 }\n// ANCHOR_END: f\nfn main() {\n    println!(\"answer = {}\", f());\n}\n".to_owned(),
-            output: Ok("answer = 42\n<!-- figure: k -->\n<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>\n| a | b |\n|---|---|\n| 1 | 2 |\n".to_owned()),
-        },
-    );
-    m.insert(
-        "broken".to_owned(),
-        ExampleView {
-            source: "fn main() {}\n".to_owned(),
-            output: Err("does not compile".to_owned()),
-        },
-    );
-    m
-}
-
-fn expand(src: &str, directives: &[Directive], examples: &BTreeMap<String, ExampleView>) -> String {
-    let env = Env {
-        examples,
-        book_root: Path::new("/nonexistent-book-root"),
-        example_rows: &[],
-        errata: &[],
-    };
-    splice::expand(src, directives, &env, Path::new("part1/ch.md")).0
-}
-
 fn check_find(src: &str) -> Result<(), TestCaseError> {
-    let (found, errors) = directive::find(src);
-    let lines = LineIndex::new(src);
-    let mut end = 0;
-    for d in &found {
-        prop_assert!(d.range.start >= end, "sorted and disjoint: {found:?}");
-        prop_assert!(d.range.end <= src.len());
-        prop_assert!(src.is_char_boundary(d.range.start) && src.is_char_boundary(d.range.end));
-        prop_assert!(src[d.range.clone()].starts_with("{{#"), "{d:?}");
-        prop_assert_eq!(d.line, lines.line_of(d.range.start));
-        end = d.range.end;
-    }
-    let invalid = found
-        .iter()
-        .filter(|d| matches!(d.kind, Kind::Invalid(_)))
-        .count();
-    prop_assert_eq!(invalid, errors.len());
-    Ok(())
+    testing::check_find(src).map_err(TestCaseError::fail)
 }
 
 fn check_expand(src: &str) -> Result<(), TestCaseError> {
-    let examples = examples();
-    let (found, _) = directive::find(src);
-    // Each directive alone: the text around it is untouched.
-    let mut expected = String::new();
-    let mut at = 0;
-    for d in &found {
-        let one = expand(src, std::slice::from_ref(d), &examples);
-        let (before, after) = (&src[..d.range.start], &src[d.range.end..]);
-        prop_assert!(one.starts_with(before) && one.ends_with(after), "{d:?}");
-        prop_assert!(one.len() >= before.len() + after.len());
-        expected.push_str(&src[at..d.range.start]);
-        expected.push_str(&one[before.len()..one.len() - after.len()]);
-        at = d.range.end;
-    }
-    expected.push_str(&src[at..]);
-    // All of them: exactly the source with those ranges replaced.
-    prop_assert_eq!(expand(src, &found, &examples), expected);
-    Ok(())
+    testing::check_expand(src).map_err(TestCaseError::fail)
 }
 
 /// 400 cases per property from a fixed seed, so that `cargo test` is fast
