@@ -1,6 +1,6 @@
 //! 估算 7B 模型单路解码速度的显存带宽上限：量化带来的加速倍数取决于拿哪种精度作基线。
 
-use guide_support::{Align, Table, fixed, int};
+use guide_support::{Table, fixed, int};
 
 // ANCHOR: bound
 /// 批大小为 1 的自回归解码：每生成一个 token，所有权重都要从显存读一遍，
@@ -16,19 +16,12 @@ fn main() {
     let formats = [("fp32", 4.0), ("bf16", 2.0), ("int8", 1.0), ("int4", 0.5)];
     let base_fp32 = decode_tokens_per_s_upper(params, 4.0, bandwidth);
     let base_bf16 = decode_tokens_per_s_upper(params, 2.0, bandwidth);
-    let mut t = Table::new([
+    let mut t = Table::numeric([
         "权重格式",
         "权重大小 (GB)",
         "token/s 上限",
         "相对 fp32",
         "相对 bf16",
-    ])
-    .align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
     ]);
     for (name, bytes) in formats {
         let tps = decode_tokens_per_s_upper(params, bytes, bandwidth);

@@ -1,7 +1,7 @@
 //! 用 C ≈ 6·N·D 估算几组模型的训练算力，并按 A100 的 bf16 稠密峰值和给定利用率换算成 GPU·天。
 
 use guide_support::num::human;
-use guide_support::{Align, Table, fixed, int, sci};
+use guide_support::{Table, fixed, int, sci};
 
 // ANCHOR: formula
 /// 训练一个 N 参数的稠密 Transformer、看 D 个 token 所需的浮点运算数：
@@ -34,7 +34,7 @@ fn main() {
         ("1B,按 D = 20N", 1_000_000_000, 20_000_000_000),
         ("125M,按 D = 20N", 125_000_000, 2_500_000_000),
     ];
-    let mut t = Table::new([
+    let mut t = Table::numeric([
         "设定",
         "参数 N",
         "token 数 D",
@@ -43,16 +43,6 @@ fn main() {
         "A100 GPU·时",
         "A100 GPU·天",
         "1,024 卡需要的天数",
-    ])
-    .align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
     ]);
     for (name, n, d) in runs {
         let c = train_flops(n as f64, d as f64);

@@ -1,6 +1,6 @@
 //! 常见数值类型(f32、f16、bf16、int8、int4)的位布局、范围与精度，以及 70 亿参数的模型仅权重要占多少字节。
 
-use guide_support::{Align, Table, fixed, int, sci, value};
+use guide_support::{Table, fixed, int, sci, value};
 
 // ANCHOR: format
 /// 一种浮点格式：符号 1 位 + 指数位 + 尾数位(IEEE 754 式的布局)。
@@ -67,7 +67,7 @@ fn main() {
         if f32_ok { "是" } else { "否" }
     );
 
-    let mut t = Table::new([
+    let mut t = Table::numeric([
         "类型",
         "位数",
         "指数位",
@@ -75,15 +75,6 @@ fn main() {
         "最大值",
         "最小正规数",
         "机器精度",
-    ])
-    .align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
     ]);
     for f in &formats {
         t.row([
@@ -117,13 +108,7 @@ fn main() {
 
     // ANCHOR: memory
     let params: u64 = 7_000_000_000;
-    let mut t = Table::new(["类型", "每参数字节", "权重总字节", "GB (10⁹)", "GiB (2³⁰)"]).align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-    ]);
+    let mut t = Table::numeric(["类型", "每参数字节", "权重总字节", "GB (10⁹)", "GiB (2³⁰)"]);
     for (name, bits) in [
         ("f32", 32_u64),
         ("f16 / bf16", 16),

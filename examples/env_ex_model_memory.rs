@@ -1,6 +1,6 @@
 //! 练习解答：7B、13B、70B 模型在不同精度下的权重大小，以及混合精度 Adam 训练每参数 16 字节时的显存下限。
 
-use guide_support::{Align, Table, fixed, int};
+use guide_support::{Table, fixed, int};
 
 /// 字节数折算成 GB(10⁹ 字节)。
 fn gb(bytes: u64) -> String {
@@ -12,21 +12,13 @@ fn main() {
     // fp16 权重 2 字节 + fp16 梯度 2 字节 + fp32 的主权重、一阶矩、二阶矩各 4 字节
     // = 16 字节 = 128 位。用位数而不是字节数，int4(半个字节)也能用整数算。
     let bits_per_param: [u64; 4] = [16, 8, 4, 128];
-    let mut t = Table::new([
+    let mut t = Table::numeric([
         "参数量",
         "bf16 推理",
         "int8 推理",
         "int4 推理",
         "混合精度 Adam 训练",
         "训练至少几张 80 GB 卡",
-    ])
-    .align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
     ]);
     let card: u64 = 80_000_000_000; // 按 80×10⁹ 字节粗算
     for (name, params) in [

@@ -1,6 +1,6 @@
 //! 基础率不同时，人口统计均等与机会均等互相牵制：完美分类器满足后者、违反前者；强行均等选择率就要牺牲 TPR 或 FPR。
 
-use guide_support::{Align, Table, fixed};
+use guide_support::{Table, fixed};
 
 // ANCHOR: setup
 /// 一组里按模型排序后的真实标签：排序完美，正例全部排在负例前面。
@@ -39,7 +39,7 @@ fn main() {
     ];
     // ANCHOR_END: policies
 
-    let mut t = Table::new([
+    let mut t = Table::numeric([
         "策略",
         "选择率 A",
         "选择率 B",
@@ -51,19 +51,6 @@ fn main() {
         "EO 差",
         "FPR 差",
         "准确率",
-    ])
-    .align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
     ]);
     for (name, ka, kb) in policies {
         let (sa, ta, fa, ca) = select_top(&a, ka);

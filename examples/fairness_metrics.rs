@@ -2,7 +2,7 @@
 
 use guide_support::num::percent;
 use guide_support::rng::{GuideRng, normal, seeded, uniform};
-use guide_support::{Align, Table, f4, value};
+use guide_support::{Table, f4, value};
 
 /// 一行数据：所属组、真实标签、模型打分。
 struct Row {
@@ -90,14 +90,7 @@ fn main() {
         .collect();
     // ANCHOR_END: report
 
-    let mut t = Table::new(["组", "行数", "正例数", "基础率", "P(Ŷ=1)", "TPR"]).align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-    ]);
+    let mut t = Table::numeric(["组", "行数", "正例数", "基础率", "P(Ŷ=1)", "TPR"]);
     for (g, s) in groups.iter().zip(&stats) {
         t.row([
             g.to_string(),

@@ -1,7 +1,7 @@
 //! 金融风控玩具：由种子随机数拼出交易描述，比较关键词规则与朴素贝叶斯两个版本的混淆矩阵、精确率、召回率、误报率，并把“提升 20%”按绝对值和相对值两种读法算出来。
 
 use guide_support::rng::{seeded, shuffle, uniform, weighted_index};
-use guide_support::{Align, Table, fixed, value};
+use guide_support::{Table, fixed, value};
 
 // 朴素贝叶斯分类器来自 REST API 一章的 rest_classifier。
 #[allow(dead_code)]
@@ -159,8 +159,7 @@ fn wilson(k: usize, n: usize) -> (f64, f64) {
 
 fn print_confusion(name: &str, m: &Confusion) {
     println!("{name}");
-    let mut t =
-        Table::new(["", "预测欺诈", "预测正常"]).align([Align::Left, Align::Right, Align::Right]);
+    let mut t = Table::numeric(["", "预测欺诈", "预测正常"]);
     t.row(["实际欺诈".to_string(), m.tp.to_string(), m.fn_.to_string()]);
     t.row(["实际正常".to_string(), m.fp.to_string(), m.tn.to_string()]);
     print!("{}", t.text());
@@ -208,12 +207,7 @@ fn main() {
     print_confusion("版本 2(朴素贝叶斯,阈值 0.5)", &v2);
 
     let pct = |x: f64| fixed(x * 100.0, 1);
-    let mut t = Table::new(["指标", "版本 1", "版本 2", "永远说“正常”"]).align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-    ]);
+    let mut t = Table::numeric(["指标", "版本 1", "版本 2", "永远说“正常”"]);
     type Metric = fn(&Confusion) -> f64;
     let metrics: [(&str, &str, Metric); 5] = [
         ("准确率 %", "acc", Confusion::accuracy),

@@ -1,7 +1,7 @@
 //! 感知重采样器(Perceiver Resampler)的思路：固定数量的可学习隐向量去注意任意多帧的视觉特征，输出个数始终不变。
 
 use guide_support::rng::seeded;
-use guide_support::{Align, Table, int};
+use guide_support::{Table, int};
 
 // 矩阵小工具（随机初始化、矩阵乘、LayerNorm）来自同一章的 flamingo_gated_xattn。
 #[allow(dead_code)]
@@ -109,13 +109,12 @@ fn main() {
     // 每个文本 token 在交叉注意力里要打分的视觉 token 数。
     let per_frame = 256; // 假设每帧 16×16 = 256 个特征
     let latents = 64;
-    let mut t = Table::new([
+    let mut t = Table::numeric([
         "输入",
         "视觉特征数 T·S",
         "重采样后",
         "每个文本 token 的打分数减少为",
-    ])
-    .align([Align::Left, Align::Right, Align::Right, Align::Right]);
+    ]);
     for (name, frames) in [("1 张图像", 1), ("8 帧视频", 8), ("30 帧视频", 30)] {
         let feats = frames * per_frame;
         t.row([

@@ -2,7 +2,7 @@
 
 use guide_support::num::hex;
 use guide_support::rng::{normal, seeded};
-use guide_support::{Align, Table, fixed, value};
+use guide_support::{Table, fixed, value};
 use prost::Message;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -172,19 +172,12 @@ fn main() {
     dump(&response.encode_to_vec(), 2);
     println!();
 
-    let mut table = Table::new([
+    let mut table = Table::numeric([
         "消息",
         "JSON 字节",
         "protobuf 字节",
         "JSON/protobuf",
         "gRPC 帧字节",
-    ])
-    .align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
     ]);
     let rows: [(&str, &str, (usize, usize)); 4] = [
         ("PredictRequest", "request", both(&request)),

@@ -1,6 +1,6 @@
 //! 矩阵乘法的计算量：数出小矩阵乘法实际做了多少次乘法和加法，再用 2mnk 估算常见形状的浮点运算数。
 
-use guide_support::{Align, Table, int, value};
+use guide_support::{Table, int, value};
 
 // ANCHOR: count
 /// 按定义做 (m×k)·(k×n) 的乘法，但只数运算次数：返回 (乘法次数，加法次数)。
@@ -40,13 +40,7 @@ fn main() {
         ("1 个 token 过 4096×4096 投影", 1, 4096, 4096),
         ("2048 个 token 过同一投影", 2048, 4096, 4096),
     ];
-    let mut t = Table::new(["场景", "m", "k", "n", "FLOPs = 2mnk"]).align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-    ]);
+    let mut t = Table::numeric(["场景", "m", "k", "n", "FLOPs = 2mnk"]);
     for (name, m, k, n) in cases {
         t.row([name.to_owned(), int(m), int(k), int(n), int(flops(m, k, n))]);
     }

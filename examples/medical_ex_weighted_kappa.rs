@@ -1,6 +1,6 @@
 //! 练习参考答案：分诊级别有先后(急诊 > 门诊 > 居家观察)，用线性与二次加权 kappa 让“差一级”比“差两级”罚得轻。
 
-use guide_support::{Align, Table, fixed};
+use guide_support::{Table, fixed};
 
 // 数据、规则和模型来自正文示例 medical_triage。
 #[allow(dead_code)]
@@ -47,12 +47,7 @@ fn main() {
 
     let k = LABELS.len();
     let d = |i: usize, j: usize| i.abs_diff(j) as f64 / (k - 1) as f64;
-    let mut t = Table::new(["方案", "κ(不加权)", "线性加权 κ", "二次加权 κ"]).align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-    ]);
+    let mut t = Table::numeric(["方案", "κ(不加权)", "线性加权 κ", "二次加权 κ"]);
     for (name, sys) in [
         ("只用规则(其余判门诊)", &rules_only),
         ("规则 + 模型", &combined),

@@ -1,7 +1,7 @@
 //! 医疗分诊玩具：规则引擎加朴素贝叶斯给症状描述分级(急诊/门诊/居家观察)，与参考标注比较原始一致率和 Cohen's kappa。玩具数据，不是医疗建议。
 
 use guide_support::rng::{seeded, shuffle, uniform, weighted_index};
-use guide_support::{Align, Table, fixed, value};
+use guide_support::{Table, fixed, value};
 
 // 朴素贝叶斯分类器来自 REST API 一章的 rest_classifier。
 #[allow(dead_code)]
@@ -161,12 +161,7 @@ fn main() {
         fixed(share(1) as f64 / test.len() as f64 * 100.0, 1),
     );
 
-    let mut t = Table::new(["方案", "原始一致率 p_o", "机会一致率 p_e", "Cohen's κ"]).align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-    ]);
+    let mut t = Table::numeric(["方案", "原始一致率 p_o", "机会一致率 p_e", "Cohen's κ"]);
     let systems: [(&str, &str, &Vec<usize>); 4] = [
         ("只用规则(其余判门诊)", "rules", &rules_only),
         ("只用模型", "model", &model_only),
@@ -189,12 +184,7 @@ fn main() {
     println!();
 
     println!("规则 + 模型的混淆矩阵(行 = 参考标注,列 = 系统):");
-    let mut m = Table::new(["", "急诊", "门诊", "居家观察"]).align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-    ]);
+    let mut m = Table::numeric(["", "急诊", "门诊", "居家观察"]);
     for (r, name) in LABELS.iter().enumerate() {
         let mut row = vec![name.to_string()];
         for c in 0..LABELS.len() {

@@ -47,19 +47,12 @@ fn main() {
         fixed(free as f64 / GIB as f64, 1)
     );
     let global = 256; // 目标全局批量：256 条 × 2048 = 524,288 token
-    let mut t = Table::new([
+    let mut t = Table::numeric([
         "策略",
         "每条序列的激活 GiB",
         "最大微批次",
         "取 2 的幂",
         "累积步数",
-    ])
-    .align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
     ]);
     let mut quoted = Vec::new(); // 正文引用的数
     for (name, per_seq) in strategies {

@@ -1,7 +1,7 @@
 //! 多头注意力的拆头与合头(reshape + 轴置换)，逐步打印形状，核对合头∘拆头是恒等映射，并数投影参数。
 use guide_support::num::matrix;
 use guide_support::rng::{GuideRng, normal, seeded};
-use guide_support::{Align, Table, int, value};
+use guide_support::{Table, int, value};
 use ndarray::{Array1, Array2, Array3, Array4, ArrayView2, s};
 
 // ANCHOR: split
@@ -139,11 +139,7 @@ fn main() {
     // 四个投影 W_q, W_k, W_v, W_o 各是 D×D 的矩阵加 D 个偏置，与头数 H 无关
     let params = |d: u64| 4 * (d * d + d);
     // ANCHOR_END: params
-    let mut t = Table::new(["模型", "D", "投影参数量 4(D² + D)"]).align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-    ]);
+    let mut t = Table::numeric(["模型", "D", "投影参数量 4(D² + D)"]);
     for (name, d) in [("本例", 8), ("Transformer base", 512), ("BERT-base", 768)] {
         t.row([name.to_string(), d.to_string(), int(params(d))]);
     }

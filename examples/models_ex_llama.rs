@@ -1,6 +1,6 @@
 //! 练习参考答案：按 Llama 2 的结构(SwiGLU、RMSNorm、RoPE、无偏置、输入输出嵌入不共享)计算参数量。
 use guide_support::num::human;
-use guide_support::{Align, Table, int};
+use guide_support::{Table, int};
 
 /// V 词表，d 隐藏维，f SwiGLU 的中间宽度，l 层数。
 fn llama_params(v: u64, d: u64, f: u64, l: u64) -> u64 {
@@ -16,8 +16,7 @@ fn main() {
     // Hugging Face 上 meta-llama/Llama-2-7b-hf 的参数总数
     assert_eq!(seven_b, 6_738_415_616);
     let thirteen_b = llama_params(32000, 5120, 13824, 40);
-    let mut t =
-        Table::new(["模型", "参数量", "约合"]).align([Align::Left, Align::Right, Align::Right]);
+    let mut t = Table::numeric(["模型", "参数量", "约合"]);
     t.row([
         "Llama-2-7B".to_string(),
         int(seven_b),

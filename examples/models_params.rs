@@ -1,6 +1,6 @@
 //! 用整数运算按配置计算 BERT、GPT、T5 的参数量，先用小型号的公开数字核对公式，再算 BERT-large、GPT-3、T5-11B。
 use guide_support::num::human;
-use guide_support::{Align, Table, int, value};
+use guide_support::{Table, int, value};
 
 // ANCHOR: bert
 /// BERT(编码器)：V 词表，P 位置数，d 隐藏维，f 前馈宽度，l 层数。
@@ -63,11 +63,7 @@ fn main() {
         assert_eq!(computed, published, "{name} 的公式与公开数字不符");
     }
     // ANCHOR_END: check
-    let mut t = Table::new(["型号", "公式计算", "公开数字"]).align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-    ]);
+    let mut t = Table::numeric(["型号", "公式计算", "公开数字"]);
     for (name, computed, published) in checks {
         t.row([name.to_string(), int(computed), int(published)]);
     }
@@ -80,12 +76,7 @@ fn main() {
     let gpt3 = gpt_params(50257, 2048, 12288, 96);
     let t5_11b = t5_params(32128, 1024, 65536, 128, 128, 24, 24);
     // ANCHOR_END: big
-    let mut t = Table::new(["模型", "大纲所写", "按配置计算", "约合"]).align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-    ]);
+    let mut t = Table::numeric(["模型", "大纲所写", "按配置计算", "约合"]);
     for (name, typed, n) in [
         ("BERT-large", "340M", bert_large),
         ("GPT-3", "175B", gpt3),

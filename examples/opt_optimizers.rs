@@ -144,21 +144,13 @@ fn optimizers(lr: f64) -> Vec<(&'static str, Box<dyn Optimizer>)> {
 fn main() {
     let target = x_star();
     println!("lr = 0.01,从 x = 10 出发走 100 步(x* = {}):", f4(target));
-    let mut t = Table::new([
+    let mut t = Table::numeric([
         "优化器",
         "x₁₀₀",
         "f(x₁₀₀)",
         "|x₁₀₀ − x*|",
         "最大单步 |Δx|",
         "第 1 步 |Δx|",
-    ])
-    .align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
     ]);
     let mut traj = Vec::new();
     for (name, mut opt) in optimizers(0.01) {
@@ -194,19 +186,12 @@ fn main() {
 
     println!();
     println!("首次进入 |x − x*| < 1e-4 的步数,以及第 4900–5000 步里最大的 |x − x*|:");
-    let mut t = Table::new([
+    let mut t = Table::numeric([
         "优化器",
         "lr=0.01 步数",
         "lr=0.01 末段误差",
         "lr=0.1 步数",
         "lr=0.1 末段误差",
-    ])
-    .align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
     ]);
     for ((name, mut a), (_, mut b)) in optimizers(0.01).into_iter().zip(optimizers(0.1)) {
         let mut row = vec![name.to_owned()];

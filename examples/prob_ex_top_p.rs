@@ -1,7 +1,7 @@
 //! 练习解答：top-k 与 top-p(nucleus)截断，只在概率最高的一部分 token 里重新归一化后抽样。
 
 use guide_support::rng::{seeded, weighted_index};
-use guide_support::{Align, Table, f4, fixed};
+use guide_support::{Table, f4, fixed};
 
 fn softmax(logits: &[f64]) -> Vec<f64> {
     let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -52,14 +52,7 @@ fn main() {
     let tokens = ["猫", "狗", "鸟", "鱼", "车"];
     let p = softmax(&[3.0, 2.5, 1.0, 0.5, -1.0]);
     let q = top_p(&p, 0.9);
-    let mut t = Table::new(["", "猫", "狗", "鸟", "鱼", "车"]).align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-    ]);
+    let mut t = Table::numeric(["", "猫", "狗", "鸟", "鱼", "车"]);
     row(&mut t, "原分布", &p);
     row(&mut t, "top-k (k=2)", &top_k(&p, 2));
     row(&mut t, "top-p (p=0.9)", &q);

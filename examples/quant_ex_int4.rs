@@ -1,6 +1,6 @@
 //! 练习参考答案：把逐通道对称量化从 8 位降到 4 位(整数范围 [−7, 7])，再试每 16 个权重一组的缩放因子，比较误差与体积。
 
-use guide_support::{Align, Table, fixed, int, value};
+use guide_support::{Table, fixed, int, value};
 
 // 权重矩阵来自正文示例 quant_per_channel。
 #[allow(dead_code)]
@@ -28,19 +28,12 @@ fn main() {
         ("int4 逐通道", 4, COLS, 7),
         ("int4 每 16 个一组", 4, 16, 7),
     ];
-    let mut t = Table::new([
+    let mut t = Table::numeric([
         "方案",
         "相对误差",
         "SNR (dB)",
         "字节(含 f32 缩放因子)",
         "比 f32 小",
-    ])
-    .align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
     ]);
     let f32_bytes = ROWS * COLS * 4;
     for (name, bits, group, qmax) in schemes {

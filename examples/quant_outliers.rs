@@ -1,7 +1,7 @@
 //! 离群值问题：一个幅度约 60 的激活特征让逐张量(乃至逐 token)缩放因子失效；LLM.int8() 式的混合精度分解把离群列留在高精度后误差恢复。
 
 use guide_support::rng::{normal, seeded};
-use guide_support::{Align, Table, fixed, value};
+use guide_support::{Table, fixed, value};
 
 const TOKENS: usize = 8;
 const FEATS: usize = 64;
@@ -163,19 +163,12 @@ fn main() {
     let mixed = Report::new(&x, &w, &sw, &s_rest, &normal_cols, Some(&outlier));
     // ANCHOR_END: outlier
 
-    let mut t = Table::new([
+    let mut t = Table::numeric([
         "方案",
         "激活 S",
         "普通特征相对误差",
         "Y_普通 SNR (dB)",
         "Y SNR (dB)",
-    ])
-    .align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Right,
-        Align::Right,
     ]);
     let row = |name: &str, s: String, r: &Report| {
         [

@@ -82,11 +82,7 @@ fn main() {
     // ANCHOR_END: evr
     println!("各主成分方差 s²/(n-1) = {}", vector(&variance, 4));
     let mut cum = 0.0;
-    let mut t = Table::new(["主成分", "解释方差比", "累计"]).align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-    ]);
+    let mut t = Table::numeric(["主成分", "解释方差比", "累计"]);
     for (i, r) in ratio.iter().enumerate() {
         cum += r;
         t.row([format!("PC{}", i + 1), percent(*r, 2), percent(cum, 2)]);

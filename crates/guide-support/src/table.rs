@@ -52,6 +52,16 @@ impl Table {
         }
     }
 
+    /// A table whose first column (the row labels) is flush left and every
+    /// other column (the numbers) flush right: the common case.
+    pub fn numeric<S: Into<String>>(header: impl IntoIterator<Item = S>) -> Self {
+        let t = Table::new(header);
+        let n = t.header.len();
+        let align = std::iter::once(Align::Left)
+            .chain(std::iter::repeat_n(Align::Right, n.saturating_sub(1)));
+        t.align(align)
+    }
+
     /// Sets each column's alignment.
     ///
     /// # Panics
@@ -175,6 +185,12 @@ mod tests {
         assert_eq!(display_width("注意力"), 6);
         assert_eq!(display_width("GPT-3 模型"), 10);
         assert_eq!(display_width("，"), 2);
+    }
+
+    #[test]
+    fn numeric_tables_align_labels_left_and_numbers_right() {
+        let t = Table::numeric(["a", "b", "c"]);
+        assert_eq!(t.align, [Align::Left, Align::Right, Align::Right]);
     }
 
     #[test]
