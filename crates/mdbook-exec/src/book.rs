@@ -216,10 +216,15 @@ pub fn process(
         views.insert(name.clone(), ExampleView { source, output });
     }
 
-    // 4. Expand.
+    // 4. Workspace files shown by `{{#code}}`, read in this build (so the
+    // page always shows the file as it is now; nothing to cache).
+    let code_files = read_code_files(&project, &chapters);
+
+    // 5. Expand.
     let rows: Vec<ExampleRow> = example_rows(&project, &used, &chapters, &views);
     let env = Env {
         examples: &views,
+        code_files: &code_files,
         book_root,
         example_rows: &rows,
         errata: &errata,
@@ -252,6 +257,25 @@ pub fn process(
     });
     report.errors.extend(expand_errors);
     Ok(report)
+}
+
+/// Reads every file named by a `{{#code}}` directive of the book, once per
+/// path as written.
+fn read_code_files(
+    project: &Project,
+    chapters: &[ChapterInfo],
+) -> BTreeMap<String, Result<String, String>> {
+    let mut files = BTreeMap::new();
+    for d in chapters.iter().flat_map(|c| &c.directives) {
+        if let Kind::Code { path, .. } = &d.kind
+            && !files.contains_key(path)
+        {
+            let read =
+                crate::project::read_workspace_file(&project.workspace, path).map(|f| f.text);
+            files.insert(path.clone(), read);
+        }
+    }
+    files
 }
 
 /// mdBook maps `README.md` to `index.md` for links and output.
