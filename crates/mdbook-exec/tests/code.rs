@@ -179,3 +179,70 @@ fn code_refuses_what_is_not_a_workspace_file_naming_chapter_and_line() {
     md.with_preprocessor(Exec::with_options(quiet()));
     assert!(md.build().is_err());
 }
+
+#[test]
+fn require_shown_lists_every_line_no_page_shows() {
+    let ws = fixture();
+    let book = ws.path().join("book");
+    let toml = book.join("book.toml");
+    std::fs::write(
+        &toml,
+        read(toml.clone()).replace(
+            "before = [\"links\"]",
+            "before = [\"links\"]\nrequire-shown = [\"src\"]",
+        ),
+    )
+    .unwrap();
+    // The chapter shows `forward` and all of lib.rs: `Config` (doc comment
+    // and anchor lines need not be shown) and `unshown` are missing.
+    let report = process(&book);
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    let e = &report.errors[0];
+    assert!(
+        e.starts_with("src/model.rs: lines 5-7, 20-22 are not shown on any page"),
+        "{e}"
+    );
+    assert!(
+        e.contains("{{#code src/model.rs:NAME}}"),
+        "says what to do: {e}"
+    );
+    let mut md = MDBook::load(&book).unwrap();
+    md.with_preprocessor(Exec::with_options(quiet()));
+    assert!(md.build().is_err(), "the build fails");
+
+    // Showing a second region leaves only `unshown`.
+    let chapter = book.join("src/chapter.md");
+    let text = read(chapter.clone());
+    std::fs::write(
+        &chapter,
+        format!("{text}\n{{{{#code src/model.rs:config}}}}\n"),
+    )
+    .unwrap();
+    let report = process(&book);
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    assert!(
+        report.errors[0].starts_with("src/model.rs: lines 20-22 are not shown"),
+        "{}",
+        report.errors[0]
+    );
+
+    // A whole-file directive covers everything.
+    std::fs::write(&chapter, format!("{text}\n{{{{#code src/model.rs}}}}\n")).unwrap();
+    let report = process(&book);
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    build_html(&book);
+
+    // A new file in the library fails the build again.
+    std::fs::write(
+        ws.path().join("src/extra.rs"),
+        "// 说明\npub const N: u32 = 1;\n",
+    )
+    .unwrap();
+    let report = process(&book);
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    assert!(
+        report.errors[0].starts_with("src/extra.rs: line 2 is not shown"),
+        "{:?}",
+        report.errors
+    );
+}
