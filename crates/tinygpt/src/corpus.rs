@@ -24,6 +24,7 @@
 //! spelt with the byte tokens and partial merges of its UTF-8 bytes (see
 //! [`crate::bpe`]). The fine-tuning corpus therefore needs no tokenizer of
 //! its own and no new embedding rows.
+// ANCHOR: setup
 use std::collections::{BTreeSet, HashSet};
 
 use serde::Deserialize;
@@ -72,6 +73,7 @@ pub enum CorpusError {
         which: &'static str,
     },
 }
+// ANCHOR_END: setup
 
 // ANCHOR: poem
 /// One poem: cleaned, one line = one 句/联 as the source has it.
