@@ -14,7 +14,11 @@ pub struct Source {
     pub repo: String,
     /// The file in it, `config.json`.
     pub file: String,
-    /// The parameter counts its publisher states, as text.
+    /// The total its publisher states, e.g. `8.03B`.
+    pub published_total: String,
+    /// The active count its publisher states (MoE models).
+    pub published_active: Option<String>,
+    /// Where those figures are stated, as text.
     pub published_params: String,
 }
 
@@ -331,6 +335,7 @@ rope_theta = 10000.0
 [source]
 repo = "x/y"
 file = "config.json"
+published_total = "-"
 published_params = "-"
 "#,
         )
