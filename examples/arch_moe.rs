@@ -134,12 +134,18 @@ fn main() {
     let mut bias = vec![0.0; E];
     let gamma = 0.01;
     let mut t = Table::numeric(["批次", "各专家负载（token 数）", "最大/平均"]);
+    let mut first_last = (0.0, 0.0);
     for step in 0..=300 {
         let z = batch(&mut r, &w, SKEW, 512);
         let load = loads(z.iter().map(|z| route_deepseek(z, &bias)));
         if [0, 10, 50, 100, 300].contains(&step) {
             let l: Vec<String> = load.iter().map(|v| v.to_string()).collect();
             t.row([int(step), l.join(" "), fixed(imbalance(&load), 2)]);
+        }
+        match step {
+            0 => first_last.0 = imbalance(&load),
+            300 => first_last.1 = imbalance(&load),
+            _ => {}
         }
         update_bias(&mut bias, &load, gamma);
     }
@@ -150,4 +156,6 @@ fn main() {
     value("loss_fair", f4(loss_fair));
     value("loss_skew", f4(loss_skew));
     value("share0_skew", fixed(f_skew[0], 3));
+    value("imbalance_start", fixed(first_last.0, 2));
+    value("imbalance_end", fixed(first_last.1, 2));
 }
