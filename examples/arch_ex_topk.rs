@@ -5,7 +5,10 @@ use llm_arch::{ModelConfig, params};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut t = Table::numeric(["模型", "k", "总参数", "激活参数", "激活占比"]);
-    for (stem, ks) in [("mixtral-8x7b", vec![1, 2, 4, 8]), ("deepseek-v3", vec![4, 8, 16])] {
+    for (stem, ks) in [
+        ("mixtral-8x7b", vec![1, 2, 4, 8]),
+        ("deepseek-v3", vec![4, 8, 16]),
+    ] {
         let base = ModelConfig::load(format!("book/data/configs/{stem}.toml"))?;
         for k in ks {
             let mut c = base.clone();
@@ -27,7 +30,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ds = ModelConfig::load("book/data/configs/deepseek-v3.toml")?;
     let per_expert = |c: &ModelConfig| {
         let m = c.moe().expect("MoE 模型");
-        let layers = (0..c.num_hidden_layers).filter(|&i| c.is_moe_layer(i)).count() as u64;
+        let layers = (0..c.num_hidden_layers)
+            .filter(|&i| c.is_moe_layer(i))
+            .count() as u64;
         layers * params::swiglu(c.hidden_size, m.expert_width)
     };
     println!("Mixtral 每多选一个专家：+{}", int(per_expert(&mix)));

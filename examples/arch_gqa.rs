@@ -31,7 +31,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let n = projection_weights(d, c.num_attention_heads, c.kv_heads(), h);
         // 与 llm-arch 的逐项计数核对（Qwen2 另有 q/k/v 偏置）
         let bias = params::attention_layer(c) - n;
-        assert!(bias == 0 || c.architecture.qkv_bias, "{} 的投影计数不一致", c.name);
+        assert!(
+            bias == 0 || c.architecture.qkv_bias,
+            "{} 的投影计数不一致",
+            c.name
+        );
         let label = if bias > 0 {
             format!("{}（另有 {} 个偏置）", c.name, int(bias))
         } else {
@@ -51,7 +55,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!();
 
     // ANCHOR: kv_heads
-    let mut t = Table::numeric(["模型", "查询头 H", "K/V 头 H_kv", "每组查询头", "类型", "KV 缓存/token（bf16）", "若为 MHA"]);
+    let mut t = Table::numeric([
+        "模型",
+        "查询头 H",
+        "K/V 头 H_kv",
+        "每组查询头",
+        "类型",
+        "KV 缓存/token（bf16）",
+        "若为 MHA",
+    ]);
     for c in &configs {
         let group = c.num_attention_heads / c.kv_heads();
         t.row([
@@ -74,13 +86,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     value("llama3_8b_proj", int(params::attention_layer(l8)));
     value("llama3_8b_4d2", int(4 * l8.hidden_size * l8.hidden_size));
     value("llama3_8b_kv_kib", int(kv::bytes_per_token(l8, 2) / 1024));
-    value("llama3_8b_mha_kib", int(kv::bytes_per_token_mha(l8, 2) / 1024));
-    value("llama3_8b_4k_mib", int(kv::cache_bytes(l8, 2, 4096, 1)? / (1024 * 1024)));
-    value("qwen_group", int(configs[2].num_attention_heads / configs[2].kv_heads()));
+    value(
+        "llama3_8b_mha_kib",
+        int(kv::bytes_per_token_mha(l8, 2) / 1024),
+    );
+    value(
+        "llama3_8b_4k_mib",
+        int(kv::cache_bytes(l8, 2, 4096, 1)? / (1024 * 1024)),
+    );
+    value(
+        "qwen_group",
+        int(configs[2].num_attention_heads / configs[2].kv_heads()),
+    );
     // MQA：只有一组 K/V，以 Llama 3 8B 的形状为例
     let mut mqa = l8.clone();
     mqa.num_key_value_heads = Some(1);
-    value("llama3_8b_mqa_kib", int(kv::bytes_per_token(&mqa, 2) / 1024));
+    value(
+        "llama3_8b_mqa_kib",
+        int(kv::bytes_per_token(&mqa, 2) / 1024),
+    );
     value("llama3_8b_mqa_proj", int(params::attention_layer(&mqa)));
     Ok(())
 }

@@ -14,8 +14,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let parts = [
         ("W_DQ：h → c_Q", d, q_r),
         ("W_UQ 与 W_QR：c_Q → 各头的 q", q_r, h * qk),
-        ("W_DKV 与 W_KR：h → c_KV 与共享的 k_R", d, m.kv_lora_rank + m.qk_rope_head_dim),
-        ("W_UK 与 W_UV：c_KV → 各头的 k_C、v", m.kv_lora_rank, h * (m.qk_nope_head_dim + m.v_head_dim)),
+        (
+            "W_DKV 与 W_KR：h → c_KV 与共享的 k_R",
+            d,
+            m.kv_lora_rank + m.qk_rope_head_dim,
+        ),
+        (
+            "W_UK 与 W_UV：c_KV → 各头的 k_C、v",
+            m.kv_lora_rank,
+            h * (m.qk_nope_head_dim + m.v_head_dim),
+        ),
         ("W_O：各头输出 → h", h * m.v_head_dim, d),
     ];
     // ANCHOR_END: params
@@ -26,10 +34,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sum += i * o;
     }
     let norms = q_r + m.kv_lora_rank; // c_Q 与 c_KV 上的 RMSNorm
-    t.row(["c_Q、c_KV 上的 RMSNorm".to_string(), String::new(), String::new(), int(norms)]);
-    t.row(["每层合计".to_string(), String::new(), String::new(), int(sum + norms)]);
+    t.row([
+        "c_Q、c_KV 上的 RMSNorm".to_string(),
+        String::new(),
+        String::new(),
+        int(norms),
+    ]);
+    t.row([
+        "每层合计".to_string(),
+        String::new(),
+        String::new(),
+        int(sum + norms),
+    ]);
     print!("{}", t.text());
-    assert_eq!(sum + norms, params::attention_layer(&ds), "与 llm-arch 的计数不一致");
+    assert_eq!(
+        sum + norms,
+        params::attention_layer(&ds),
+        "与 llm-arch 的计数不一致"
+    );
     println!();
 
     // ANCHOR: cache
@@ -37,18 +59,46 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let per_layer_mha = h * (qk + m.v_head_dim);
     // ANCHOR_END: cache
     let others = ModelConfig::load_all("book/data/configs", &["llama-3-8b", "llama-3-70b"])?;
-    let mut t = Table::numeric(["方案", "每层每 token 缓存的数", "全部层（bf16）", "128k token"]);
+    let mut t = Table::numeric([
+        "方案",
+        "每层每 token 缓存的数",
+        "全部层（bf16）",
+        "128k token",
+    ]);
     let row = |t: &mut Table, name: String, per_layer: u64, layers: u64| {
         let bytes = per_layer * layers * 2;
-        t.row([name, int(per_layer), format!("{} KiB", fixed(bytes as f64 / 1024.0, 1)), format!("{} GB", fixed((bytes * 131_072) as f64 / 1e9, 1))]);
+        t.row([
+            name,
+            int(per_layer),
+            format!("{} KiB", fixed(bytes as f64 / 1024.0, 1)),
+            format!("{} GB", fixed((bytes * 131_072) as f64 / 1e9, 1)),
+        ]);
     };
-    row(&mut t, "DeepSeek-V3，MLA：d_c + d_R".to_string(), per_layer_mla, ds.num_hidden_layers);
-    row(&mut t, "DeepSeek-V3 若用 MHA：H·(192 + 128)".to_string(), per_layer_mha, ds.num_hidden_layers);
+    row(
+        &mut t,
+        "DeepSeek-V3，MLA：d_c + d_R".to_string(),
+        per_layer_mla,
+        ds.num_hidden_layers,
+    );
+    row(
+        &mut t,
+        "DeepSeek-V3 若用 MHA：H·(192 + 128)".to_string(),
+        per_layer_mha,
+        ds.num_hidden_layers,
+    );
     for c in &others {
-        row(&mut t, format!("{}，GQA：2·{}·{}", c.name, c.kv_heads(), c.head_dim()), 2 * c.kv_heads() * c.head_dim(), c.num_hidden_layers);
+        row(
+            &mut t,
+            format!("{}，GQA：2·{}·{}", c.name, c.kv_heads(), c.head_dim()),
+            2 * c.kv_heads() * c.head_dim(),
+            c.num_hidden_layers,
+        );
     }
     print!("{}", t.text());
-    assert_eq!(per_layer_mla * ds.num_hidden_layers * 2, kv::bytes_per_token(&ds, 2));
+    assert_eq!(
+        per_layer_mla * ds.num_hidden_layers * 2,
+        kv::bytes_per_token(&ds, 2)
+    );
     println!();
 
     // ANCHOR: absorb
@@ -59,8 +109,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let w_uk: Vec<f64> = (0..dn * dc).map(|_| rng::normal(&mut r)).collect(); // dn × dc
     let c: Vec<f64> = (0..dc).map(|_| rng::normal(&mut r)).collect();
     let q: Vec<f64> = (0..dn).map(|_| rng::normal(&mut r)).collect();
-    let k: Vec<f64> = (0..dn).map(|i| (0..dc).map(|j| w_uk[i * dc + j] * c[j]).sum()).collect();
-    let q_absorbed: Vec<f64> = (0..dc).map(|j| (0..dn).map(|i| w_uk[i * dc + j] * q[i]).sum()).collect();
+    let k: Vec<f64> = (0..dn)
+        .map(|i| (0..dc).map(|j| w_uk[i * dc + j] * c[j]).sum())
+        .collect();
+    let q_absorbed: Vec<f64> = (0..dc)
+        .map(|j| (0..dn).map(|i| w_uk[i * dc + j] * q[i]).sum())
+        .collect();
     let direct: f64 = q.iter().zip(&k).map(|(a, b)| a * b).sum();
     let absorbed: f64 = q_absorbed.iter().zip(&c).map(|(a, b)| a * b).sum();
     // ANCHOR_END: absorb
@@ -73,10 +127,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     value("rope_dim", int(m.qk_rope_head_dim));
     value("per_layer_mla", int(per_layer_mla));
     value("per_layer_mha", int(per_layer_mha));
-    value("ratio", fixed(per_layer_mha as f64 / per_layer_mla as f64, 1));
+    value(
+        "ratio",
+        fixed(per_layer_mha as f64 / per_layer_mla as f64, 1),
+    );
     value("bytes_per_token", int(kv::bytes_per_token(&ds, 2)));
-    value("attn_layer_m", human(u128::from(params::attention_layer(&ds)), 1));
+    value(
+        "attn_layer_m",
+        human(u128::from(params::attention_layer(&ds)), 1),
+    );
     let l70 = &others[1];
-    value("vs_llama70b", fixed(kv::bytes_per_token(l70, 2) as f64 / kv::bytes_per_token(&ds, 2) as f64, 2));
+    value(
+        "vs_llama70b",
+        fixed(
+            kv::bytes_per_token(l70, 2) as f64 / kv::bytes_per_token(&ds, 2) as f64,
+            2,
+        ),
+    );
     Ok(())
 }

@@ -112,7 +112,10 @@ fn main() {
 
     let tokens = batch(&mut r, &w, 0.0, 3);
     for (i, z) in tokens.iter().enumerate() {
-        let picks: Vec<String> = route_mixtral(z).iter().map(|(e, g)| format!("专家 {e}（权重 {}）", f4(*g))).collect();
+        let picks: Vec<String> = route_mixtral(z)
+            .iter()
+            .map(|(e, g)| format!("专家 {e}（权重 {}）", f4(*g)))
+            .collect();
         println!("token {i}：{}", picks.join("，"));
     }
     println!();
@@ -121,10 +124,23 @@ fn main() {
     let skewed = batch(&mut r, &w, SKEW, 4096);
     let (loss_fair, f_fair) = balance_loss(&fair);
     let (loss_skew, f_skew) = balance_loss(&skewed);
-    let mut t = Table::numeric(["路由器", "各专家的 token 份额 f_i", "E·Σ f_i·P_i", "× 0.02（Mixtral 的系数）"]);
-    for (name, loss, f) in [("随机初始化", loss_fair, &f_fair), ("0 号专家偏移 +1.5", loss_skew, &f_skew)] {
+    let mut t = Table::numeric([
+        "路由器",
+        "各专家的 token 份额 f_i",
+        "E·Σ f_i·P_i",
+        "× 0.02（Mixtral 的系数）",
+    ]);
+    for (name, loss, f) in [
+        ("随机初始化", loss_fair, &f_fair),
+        ("0 号专家偏移 +1.5", loss_skew, &f_skew),
+    ] {
         let shares: Vec<String> = f.iter().map(|v| fixed(*v, 3)).collect();
-        t.row([name.to_string(), shares.join(" "), f4(loss), f4(0.02 * loss)]);
+        t.row([
+            name.to_string(),
+            shares.join(" "),
+            f4(loss),
+            f4(0.02 * loss),
+        ]);
     }
     print!("{}", t.text());
     println!();

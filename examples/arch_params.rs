@@ -21,7 +21,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let configs = ModelConfig::load_all("book/data/configs", &stems)?;
 
     // ANCHOR: shapes
-    let mut t = Table::numeric(["模型", "d", "L", "H", "H_kv", "注意力", "前馈宽度", "专家", "V"]);
+    let mut t = Table::numeric([
+        "模型",
+        "d",
+        "L",
+        "H",
+        "H_kv",
+        "注意力",
+        "前馈宽度",
+        "专家",
+        "V",
+    ]);
     for c in &configs {
         let experts = match c.moe() {
             Some(m) if m.shared > 0 => format!("{} 选 {} + {} 共享", m.experts, m.top_k, m.shared),
@@ -30,7 +40,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let ffn = match c.moe() {
             Some(m) if m.expert_width != c.intermediate_size => {
-                format!("{}（专家 {}）", int(c.intermediate_size), int(m.expert_width))
+                format!(
+                    "{}（专家 {}）",
+                    int(c.intermediate_size),
+                    int(m.expert_width)
+                )
             }
             _ => int(c.intermediate_size),
         };
@@ -51,7 +65,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!();
 
     // ANCHOR: counts
-    let mut t = Table::numeric(["模型", "嵌入+输出层", "注意力", "前馈/专家", "总参数", "激活参数", "公布"]);
+    let mut t = Table::numeric([
+        "模型",
+        "嵌入+输出层",
+        "注意力",
+        "前馈/专家",
+        "总参数",
+        "激活参数",
+        "公布",
+    ]);
     for c in &configs {
         let p = params::count(c);
         let ffn = p.dense_ffn + p.routed_experts + p.shared_experts + p.router;
@@ -79,7 +101,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         value(&format!("{key}_total_b"), b(p.total()));
         if c.moe().is_some() {
             value(&format!("{key}_active_b"), b(p.active()));
-            value(&format!("{key}_active_noemb_b"), b(p.active_without_embedding()));
+            value(
+                &format!("{key}_active_noemb_b"),
+                b(p.active_without_embedding()),
+            );
         }
     }
     let qwen = params::count(&configs[2]);

@@ -41,10 +41,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // ANCHOR: relative
     // 位置 (m, n) 不同但 m − n 相同：旋转后的点积相同
-    let mut t = Table::numeric(["q 的位置 m", "k 的位置 n", "m − n", "RoPE 后的 q·k", "|RoPE(q)|"]);
+    let mut t = Table::numeric([
+        "q 的位置 m",
+        "k 的位置 n",
+        "m − n",
+        "RoPE 后的 q·k",
+        "|RoPE(q)|",
+    ]);
     for (m, n) in [(5, 2), (105, 102), (10_005, 10_002), (3, 2), (103, 102)] {
         let (qm, kn) = (rope(&q, m, 10_000.0), rope(&k, n, 10_000.0));
-        t.row([int(m), int(n), int(m as i64 - n as i64), f6(dot(&qm, &kn)), f6(norm(&qm))]);
+        t.row([
+            int(m),
+            int(n),
+            int(m as i64 - n as i64),
+            f6(dot(&qm, &kn)),
+            f6(norm(&qm)),
+        ]);
     }
     print!("{}", t.text());
     // ANCHOR_END: relative
@@ -58,7 +70,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut t = Table::numeric(["维度对 i", "θ_i（base = 500000）", "波长（位置数）"]);
     for i in [0, 16, 32, 48, 63] {
         let theta = frequency(llama.rope_theta, i, d);
-        t.row([int(i as i64), sci(theta, 3), fixed(2.0 * std::f64::consts::PI / theta, 1)]);
+        t.row([
+            int(i as i64),
+            sci(theta, 3),
+            fixed(2.0 * std::f64::consts::PI / theta, 1),
+        ]);
     }
     print!("{}", t.text());
     let ctx = llama.max_position_embeddings as f64;

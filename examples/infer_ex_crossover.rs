@@ -5,7 +5,12 @@ use llm_arch::{Gpu, ModelConfig, kv, params, roofline};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cfg = ModelConfig::load("book/data/configs/llama-3-8b.toml")?;
     let gpus = Gpu::load_all("book/data/hardware.toml")?;
-    let mut t = Table::numeric(["GPU", "上下文", "变成受算力限制的最小批大小", "B → ∞ 时的算术强度"]);
+    let mut t = Table::numeric([
+        "GPU",
+        "上下文",
+        "变成受算力限制的最小批大小",
+        "B → ∞ 时的算术强度",
+    ]);
     for g in &gpus {
         for ctx in [0, 512, 2048] {
             // 批大小翻倍地找，再在最后一段里逐个找

@@ -13,7 +13,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("hardware.toml 里没有 h100")?;
     let n_params = params::count(&cfg).total() as f64;
     let ctx = 32_768;
-    let mut t = Table::numeric(["卡数", "权重", "KV 缓存", "权重 (GB)", "每序列 KV (GB)", "最多序列数"]);
+    let mut t = Table::numeric([
+        "卡数",
+        "权重",
+        "KV 缓存",
+        "权重 (GB)",
+        "每序列 KV (GB)",
+        "最多序列数",
+    ]);
     for gpus in [2, 4, 8] {
         for (w_name, w_bytes, kv_name, kv_bytes) in [
             ("bf16", 2.0, "bf16", 2),
@@ -23,7 +30,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let budget = gpus as f64 * h100.memory() as f64 * USABLE;
             let weights = n_params * w_bytes;
             let per_seq = (ctx * kv::bytes_per_token(&cfg, kv_bytes)) as f64;
-            let max = if budget > weights { libm::floor((budget - weights) / per_seq) } else { 0.0 };
+            let max = if budget > weights {
+                libm::floor((budget - weights) / per_seq)
+            } else {
+                0.0
+            };
             t.row([
                 int(gpus),
                 w_name.to_string(),

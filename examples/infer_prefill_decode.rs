@@ -23,7 +23,8 @@ fn prefill(cfg: &ModelConfig, p: u64) -> Pass {
 fn decode(cfg: &ModelConfig, b: u64, c: u64) -> Pass {
     let n = params::count(cfg).active_without_embedding() as f64;
     let flops = b as f64 * (2.0 * n + roofline::attention_flops_per_token(cfg, c) as f64);
-    let bytes = 2.0 * params::count(cfg).total() as f64 + (b * c * kv::bytes_per_token(cfg, 2)) as f64;
+    let bytes =
+        2.0 * params::count(cfg).total() as f64 + (b * c * kv::bytes_per_token(cfg, 2)) as f64;
     Pass { flops, bytes }
 }
 // ANCHOR_END: passes
@@ -48,13 +49,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         rows.push((format!("prefill {p} token"), prefill(&cfg, p)));
     }
     for b in [1, 8, 64, 256] {
-        rows.push((format!("decode B = {b}，上下文 2048"), decode(&cfg, b, 2048)));
+        rows.push((
+            format!("decode B = {b}，上下文 2048"),
+            decode(&cfg, b, 2048),
+        ));
     }
-    let mut t = Table::numeric(["一次前向", "GFLOP", "读写 (GB)", "FLOP/字节", "A100 下限 (ms)", "H100 下限 (ms)", "H100 上受限于"]);
+    let mut t = Table::numeric([
+        "一次前向",
+        "GFLOP",
+        "读写 (GB)",
+        "FLOP/字节",
+        "A100 下限 (ms)",
+        "H100 下限 (ms)",
+        "H100 上受限于",
+    ]);
     for (name, pass) in &rows {
         let intensity = pass.flops / pass.bytes;
         let time = |g: &Gpu| (pass.bytes / g.bandwidth()).max(pass.flops / g.flops()) * 1e3;
-        let bound = if intensity < gpus[1].ridge() { "带宽" } else { "算力" };
+        let bound = if intensity < gpus[1].ridge() {
+            "带宽"
+        } else {
+            "算力"
+        };
         t.row([
             name.clone(),
             fixed(pass.flops / 1e9, 0),
@@ -103,8 +119,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let d256 = decode(&cfg, 256, 2048);
     value("decode64_intensity", fixed(d64.flops / d64.bytes, 0));
     value("decode256_intensity", fixed(d256.flops / d256.bytes, 0));
-    value("weights_gb", fixed(2.0 * params::count(&cfg).total() as f64 / 1e9, 1));
-    value("decode1_h100_ms", fixed(d1.bytes / gpus[1].bandwidth() * 1e3, 2));
-    value("prefill2k_h100_ms", fixed((p2k.flops / gpus[1].flops()).max(p2k.bytes / gpus[1].bandwidth()) * 1e3, 2));
+    value(
+        "weights_gb",
+        fixed(2.0 * params::count(&cfg).total() as f64 / 1e9, 1),
+    );
+    value(
+        "decode1_h100_ms",
+        fixed(d1.bytes / gpus[1].bandwidth() * 1e3, 2),
+    );
+    value(
+        "prefill2k_h100_ms",
+        fixed(
+            (p2k.flops / gpus[1].flops()).max(p2k.bytes / gpus[1].bandwidth()) * 1e3,
+            2,
+        ),
+    );
     Ok(())
 }

@@ -2,7 +2,13 @@
 use guide_support::{Table, fixed, int, value};
 use llm_arch::{Gpu, ModelConfig, kv, params, roofline};
 
-const STEMS: [&str; 5] = ["llama-3-8b", "llama-3-70b", "qwen2.5-7b", "mixtral-8x7b", "deepseek-v3"];
+const STEMS: [&str; 5] = [
+    "llama-3-8b",
+    "llama-3-70b",
+    "qwen2.5-7b",
+    "mixtral-8x7b",
+    "deepseek-v3",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let configs = ModelConfig::load_all("book/data/configs", &STEMS)?;
@@ -12,10 +18,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR: bound
     // 一步解码的时间下限 = max(读的字节 / 带宽, 计算量 / 峰值算力)。
     // 放不进一张卡的模型按张量并行均分到 n 张卡上：带宽和算力都乘 n（理想情况，不计通信）。
-    let mut t = Table::numeric(["模型", "权重", "GPU", "卡数", "B = 1 (token/s)", "B = 32 (token/s，合计)", "B = 32 受限于"]);
+    let mut t = Table::numeric([
+        "模型",
+        "权重",
+        "GPU",
+        "卡数",
+        "B = 1 (token/s)",
+        "B = 32 (token/s，合计)",
+        "B = 32 受限于",
+    ]);
     for c in &configs {
         // DeepSeek-V3 以 FP8 发布（每参数 1 字节），其余按 bf16（2 字节）
-        let (w_bytes, w_label) = if c.model_type == "deepseek_v3" { (1.0, "fp8") } else { (2.0, "bf16") };
+        let (w_bytes, w_label) = if c.model_type == "deepseek_v3" {
+            (1.0, "fp8")
+        } else {
+            (2.0, "bf16")
+        };
         let weights = params::count(c).total() as f64 * w_bytes;
         for g in &gpus {
             let need = weights + (32 * context * kv::bytes_per_token(c, 2)) as f64;
@@ -32,13 +50,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 int(n),
                 fixed(b1.tokens_per_s(1), 0),
                 fixed(b32.tokens_per_s(32), 0),
-                (if b32.memory_bound() { "带宽" } else { "算力" }).to_string(),
+                (if b32.memory_bound() {
+                    "带宽"
+                } else {
+                    "算力"
+                })
+                .to_string(),
             ]);
         }
     }
     print!("{}", t.text());
     // ANCHOR_END: bound
-    println!("上下文 {} token，KV 缓存 bf16；MoE 模型只读被选中的专家（批内 token 随机路由时的期望数）。", int(context));
+    println!(
+        "上下文 {} token，KV 缓存 bf16；MoE 模型只读被选中的专家（批内 token 随机路由时的期望数）。",
+        int(context)
+    );
     println!();
 
     // MoE：批越大，被碰到的专家越多，每个 token 分摊的读取量越接近稠密模型
@@ -63,12 +89,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     value("llama8b_h100_b32", fixed(l8_32.tokens_per_s(32), 0));
     value("llama8b_h100_b32_per_seq", fixed(l8_32.tokens_per_s(1), 0));
     let ds = &configs[4];
-    value("dsv3_fp8_gb", fixed(params::count(ds).total() as f64 / 1e9, 0));
-    let need = params::count(ds).total() as f64 + (32 * context * kv::bytes_per_token(ds, 2)) as f64;
-    value("dsv3_gpus", int(libm::ceil(need / h100.memory() as f64) as u64));
+    value(
+        "dsv3_fp8_gb",
+        fixed(params::count(ds).total() as f64 / 1e9, 0),
+    );
+    let need =
+        params::count(ds).total() as f64 + (32 * context * kv::bytes_per_token(ds, 2)) as f64;
+    value(
+        "dsv3_gpus",
+        int(libm::ceil(need / h100.memory() as f64) as u64),
+    );
     value("bw_ratio", fixed(h100.bandwidth() / gpus[0].bandwidth(), 2));
     value("flops_ratio", fixed(h100.flops() / gpus[0].flops(), 2));
-    value("mixtral_b1_gb", fixed(roofline::weights_read(mix, 1) * 2.0 / 1e9, 1));
-    value("mixtral_b32_gb", fixed(roofline::weights_read(mix, 32) * 2.0 / 1e9, 1));
+    value(
+        "mixtral_b1_gb",
+        fixed(roofline::weights_read(mix, 1) * 2.0 / 1e9, 1),
+    );
+    value(
+        "mixtral_b32_gb",
+        fixed(roofline::weights_read(mix, 32) * 2.0 / 1e9, 1),
+    );
     Ok(())
 }

@@ -98,7 +98,15 @@ impl Config {
                 encoder_layers,
                 decoder_layers,
             } => (
-                t5_params(vocab, d_model, d_ff, heads, d_kv, encoder_layers, decoder_layers),
+                t5_params(
+                    vocab,
+                    d_model,
+                    d_ff,
+                    heads,
+                    d_kv,
+                    encoder_layers,
+                    decoder_layers,
+                ),
                 None,
             ),
             Config::Hf { file } => {
@@ -120,12 +128,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for m in &data.model {
         let (n, active) = m.config.params()?;
         rows.push(Row {
-                name: &m.name,
-                arch: &m.arch,
-                year: m.year,
-                scenario: &m.scenario,
-                paper: &m.paper,
-                outline: &m.outline,
+            name: &m.name,
+            arch: &m.arch,
+            year: m.year,
+            scenario: &m.scenario,
+            paper: &m.paper,
+            outline: &m.outline,
             params: int(n),
             approx: human(u128::from(n), 1),
             active: active.map_or_else(|| "—".to_string(), |a| human(u128::from(a), 1)),

@@ -142,6 +142,44 @@ pub struct Server {
     pub cost: CostModel,
 }
 
+impl Server {
+    /// A server running `cfg` in bf16 on one `gpu`, its cost model from the
+    /// roofline: `base` reads the weights once (2 bytes per parameter),
+    /// `per_token` is 2 FLOP per active non-embedding parameter at peak,
+    /// `per_context` reads one token's bf16 keys and values. A fraction
+    /// `memory_percent`/100 of the memory holds weights and cache; each
+    /// request may be as long as the model's `max_position_embeddings`.
+    pub fn for_model(
+        cfg: &crate::ModelConfig,
+        gpu: &crate::Gpu,
+        memory_percent: u64,
+        max_seqs: u64,
+        max_prefill_tokens: u64,
+    ) -> Result<Server> {
+        let p = crate::params::count(cfg);
+        let weights = 2 * p.total();
+        let per_token_kv = crate::kv::bytes_per_token(cfg, 2);
+        let usable = gpu.memory() / 100 * memory_percent.min(100);
+        if usable <= weights {
+            return Err(ArchError::Argument {
+                name: "memory_percent",
+                reason: format!("{usable} bytes do not hold {weights} bytes of weights"),
+            });
+        }
+        Ok(Server {
+            kv_tokens: (usable - weights) / per_token_kv,
+            max_len: cfg.max_position_embeddings,
+            max_seqs,
+            max_prefill_tokens,
+            cost: CostModel {
+                base: weights as f64 / gpu.bandwidth() * 1e6,
+                per_token: 2.0 * p.active_without_embedding() as f64 / gpu.flops() * 1e6,
+                per_context: per_token_kv as f64 / gpu.bandwidth() * 1e6,
+            },
+        })
+    }
+}
+
 /// Results of one simulation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {

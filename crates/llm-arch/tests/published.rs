@@ -93,3 +93,29 @@ fn kv_cache_per_token() {
     assert_eq!(kv::bytes_per_token(&load("deepseek-v3"), 2), 70_272);
     assert_eq!(kv::reduction(&load("llama-3-70b")), (8, 1));
 }
+
+#[test]
+fn projections_are_4d2_only_without_gqa() {
+    // Multi-head chapter: 4D² holds only when H·h = D and H_kv = H.
+    for stem in ["llama-3-8b", "llama-3-70b", "mixtral-8x7b"] {
+        let c = load(stem);
+        let d = c.hidden_size;
+        let (h, hd, kv) = (c.num_attention_heads, c.head_dim(), c.kv_heads());
+        assert_eq!(
+            params::attention_layer(&c),
+            2 * d * h * hd + 2 * d * kv * hd
+        );
+        assert_ne!(params::attention_layer(&c), 4 * d * d, "{stem}");
+        let mut mha = c.clone();
+        mha.num_key_value_heads = None;
+        assert_eq!(params::attention_layer(&mha), 4 * d * d, "{stem} as MHA");
+    }
+    // Qwen2.5-7B: q, k, v biases of 3584 + 512 + 512 per layer.
+    let q = load("qwen2.5-7b");
+    let mut no_bias = q.clone();
+    no_bias.architecture.qkv_bias = false;
+    assert_eq!(
+        params::attention_layer(&q) - params::attention_layer(&no_bias),
+        4608
+    );
+}
