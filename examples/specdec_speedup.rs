@@ -34,7 +34,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     print!("{}", t.text());
     // ANCHOR_END: table
-    println!("草稿的相对成本 c 取 {}；表中是墙钟时间的期望加速比。", fixed(c, 2));
+    println!(
+        "草稿的相对成本 c 取 {}；表中是墙钟时间的期望加速比。",
+        fixed(c, 2)
+    );
     println!();
 
     // 公式给的是期望，模拟 20 万轮核对
