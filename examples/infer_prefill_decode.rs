@@ -84,25 +84,44 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     print!("{}", t.text());
     // ANCHOR_END: table
 
-    // 屋顶线：可达算力 = min(峰值, 带宽 × 算术强度)，横轴取 log₂(FLOP/字节)
-    let lines: Vec<(String, Vec<(f64, f64)>)> = gpus
+    // 屋顶线：可达算力 = min(峰值, 带宽 × 算术强度)；两轴都取 log₂，屋顶是两段直线
+    let mut lines: Vec<(String, Vec<(f64, f64)>)> = gpus
         .iter()
         .map(|g| {
-            let pts = (0..=48)
+            let pts = (0..=56)
                 .map(|i| {
-                    let x = f64::from(i) / 4.0; // log₂ 强度，0..12
-                    let intensity = libm::exp2(x);
-                    (x, (g.bandwidth() * intensity).min(g.flops()) / 1e12)
+                    let x = f64::from(i) / 4.0; // log₂ 强度，0..14
+                    let attainable = (g.bandwidth() * libm::exp2(x)).min(g.flops()) / 1e12;
+                    (x, libm::log2(attainable))
                 })
                 .collect();
             (g.name.clone(), pts)
         })
         .collect();
+    // 表中的几次前向在 H100 屋顶线上的位置
+    let h100 = &gpus[1];
+    let on_roof = |p: &Pass| {
+        let i = p.flops / p.bytes;
+        (
+            libm::log2(i),
+            libm::log2((h100.bandwidth() * i).min(h100.flops()) / 1e12),
+        )
+    };
+    let decode_pts = [1, 8, 64, 256]
+        .iter()
+        .map(|&b| on_roof(&decode(&cfg, b, 2048)))
+        .collect();
+    let prefill_pts = [128, 512, 2048, 8192]
+        .iter()
+        .map(|&p| on_roof(&prefill(&cfg, p)))
+        .collect();
+    lines.push(("decode，B = 1…256（H100）".to_string(), decode_pts));
+    lines.push(("prefill，128…8192 token（H100）".to_string(), prefill_pts));
     let svg = plot::line_chart(
         &Figure {
-            title: "屋顶线：A100 与 H100（BF16 稠密）",
+            title: "屋顶线：A100 与 H100（BF16 稠密），Llama 3 8B",
             x_label: "log₂(算术强度 / (FLOP/字节))",
-            y_label: "可达 TFLOPS",
+            y_label: "log₂(可达 TFLOPS)",
             ..Figure::default()
         },
         &plot::series(&lines),
