@@ -103,6 +103,9 @@ pub fn outputs(
     names: &BTreeSet<String>,
     opts: Options,
 ) -> Results {
+    // An interrupted build waits for this session to kill its programs and
+    // remove its staging directory.
+    let _busy = crate::interrupt::Busy::enter();
     let mut results = Results::default();
     let fail_all = |results: &mut Results, names: &mut dyn Iterator<Item = &String>, msg: &str| {
         for n in names {

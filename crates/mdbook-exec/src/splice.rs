@@ -9,8 +9,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::config::Config;
 use crate::directive::{self, Directive, Kind, ParseError};
-use crate::index::{Erratum, ExampleRow};
+use crate::index::{ExampleRow, Note};
 use crate::markdown;
 use crate::render;
 
@@ -35,8 +36,10 @@ pub struct Env<'a> {
     pub book_root: &'a Path,
     /// Rows of the example index.
     pub example_rows: &'a [ExampleRow],
-    /// Every 勘误 note of the book.
-    pub errata: &'a [Erratum],
+    /// Every note of the notes index, in book order.
+    pub notes: &'a [Note],
+    /// The book's configuration (labels, layout, commands).
+    pub config: &'a Config,
 }
 
 /// Expands `directives` (found in `src` by [`directive::find`]) for the
@@ -58,7 +61,7 @@ pub fn expand(
                     Problem::Directive(m) | Problem::Example(m) => m.as_str(),
                 };
                 let box_ = if d.kind.is_block() {
-                    render::error_box(d.kind.example(), message)
+                    render::error_box(env.config, d.kind.example(), message)
                 } else {
                     format!(
                         "<span class=\"exec-error\">⚠ {}</span>",
@@ -136,6 +139,7 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                 .clone()
                 .and_then(|o| Ok(markdown::split_figures(&o)?.text));
             Ok(render::example(
+                env.config,
                 name,
                 &code,
                 anchor.as_deref(),
@@ -145,7 +149,12 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
         Kind::Source { name, anchor } => {
             let v = view(name)?;
             let code = code_of(v, anchor.as_deref())?;
-            Ok(render::source_only(name, &code, anchor.as_deref()))
+            Ok(render::source_only(
+                env.config,
+                name,
+                &code,
+                anchor.as_deref(),
+            ))
         }
         Kind::Code { path, anchor } => {
             let text = env
@@ -158,7 +167,12 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                 None => crate::anchor::whole(text),
                 Some(a) => crate::anchor::region(text, a).map_err(|e| format!("{path}: {e}"))?,
             };
-            Ok(render::code_file(path, &code, anchor.as_deref()))
+            Ok(render::code_file(
+                env.config,
+                path,
+                &code,
+                anchor.as_deref(),
+            ))
         }
         Kind::Output { name } => {
             let v = view(name)?;
@@ -167,6 +181,7 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                 .clone()
                 .and_then(|o| Ok(markdown::split_figures(&o)?.text));
             Ok(render::output_only(
+                env.config,
                 name,
                 out.as_deref().map_err(String::as_str),
             ))
@@ -179,6 +194,7 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                 .clone()
                 .and_then(|o| Ok(markdown::split_figures(&o)?.text));
             Ok(render::solution(
+                env.config,
                 name,
                 &code,
                 out.as_deref().map_err(String::as_str),
@@ -189,7 +205,7 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
             let out = verified(v)?;
             let md = markdown::sanitize(markdown::split_figures(&out)?.text.trim_end())
                 .map_err(|e| format!("example `{name}`: {e}"))?;
-            Ok(format!("{md}\n\n{}", render::md_caption(name)))
+            Ok(format!("{md}\n\n{}", render::md_caption(env.config, name)))
         }
         Kind::Figure { name, key, caption } => {
             let v = view(name)?;
@@ -209,8 +225,8 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                     .collect();
                 return Err(Problem::Directive(match (key, keys.len()) {
                     (_, 0) => format!(
-                        "example `{name}` prints no figure (a figure is `<!-- figure: KEY -->` \
-                         followed by an SVG document; see guide_support::plot)"
+                        "example `{name}` prints no figure (a figure is a line `<!-- figure: KEY -->` \
+                         followed by an SVG document)"
                     ),
                     (Some(k), _) => format!(
                         "example `{name}` prints no figure `{k}`; it has {}",
@@ -223,7 +239,7 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                     ),
                 }));
             };
-            Ok(render::figure(name, svg, caption))
+            Ok(render::figure(env.config, name, svg, caption))
         }
         Kind::Value { name, key } => {
             let v = view(name)?;
@@ -239,8 +255,8 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                     .map(|c| format!(" (did you mean `{c}`?)"))
                     .unwrap_or_default();
                 return Err(Problem::Directive(format!(
-                    "example `{name}` prints no line `{key} = …`{hint}; print one with \
-                     guide_support::value(\"{key}\", …)"
+                    "example `{name}` prints no line `{key} = …`{hint}; print a line that \
+                     starts with `{key} = `"
                 )));
             };
             if hits.next().is_some() {
@@ -259,20 +275,25 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
         )),
         // Reported by `directive::find` already; only the marker is needed.
         Kind::Invalid(message) => Err(Problem::Example(message.clone())),
-        Kind::ExampleIndex => Ok(crate::index::example_index(env.example_rows, chapter_path)),
-        Kind::ErrataIndex => {
+        Kind::ExampleIndex => Ok(crate::index::example_index(
+            env.example_rows,
+            chapter_path,
+            &env.config.labels,
+        )),
+        Kind::NotesIndex => {
             let inline = |md: &str| expand_inline(md, env, chapter_path);
-            Ok(crate::index::errata_index(
-                env.errata,
+            Ok(crate::index::notes_index(
+                env.notes,
                 chapter_path,
                 &inline,
+                &env.config.notes_index,
             ))
         }
     }
 }
 
 /// Expands the inline directives of a snippet copied from another chapter
-/// (a 勘误 note's text in the errata table). Block directives cannot occur
+/// (a note's text in the notes table). Block directives cannot occur
 /// inside a paragraph; a problem leaves the error marker in place.
 fn expand_inline(md: &str, env: &Env<'_>, chapter_path: &Path) -> String {
     let (directives, _) = directive::find(md);
@@ -296,7 +317,8 @@ pub fn unknown_example(name: &str, env: &Env<'_>) -> String {
         .map(|c| format!(" (did you mean `{c}`?)"))
         .unwrap_or_default();
     format!(
-        "unknown example `{name}`{hint}: there is no examples/{name}.rs; create it, or fix the name"
+        "unknown example `{name}`{hint}: there is no {}; create it, or fix the name",
+        render::source_path(env.config, name)
     )
 }
 

@@ -18,6 +18,7 @@ use crate::session::{self, Options, Outcome};
 
 struct State {
     project: Project,
+    config: Config,
     outcomes: BTreeMap<String, Outcome>,
 }
 
@@ -27,8 +28,7 @@ fn state(book_root: &Path) -> &'static Result<State, String> {
     STATE.get_or_init(|| {
         let mut config = Config::from_book_toml(book_root).map_err(|e| format!("{e:#}"))?;
         config.runs = config.runs.max(2);
-        let project =
-            Project::discover(&book_root.join(&config.workspace)).map_err(|e| format!("{e:#}"))?;
+        let project = Project::for_config(book_root, &config).map_err(|e| format!("{e:#}"))?;
         let names: BTreeSet<String> = project.examples.keys().cloned().collect();
         let results = session::outputs(
             &project,
@@ -50,6 +50,7 @@ fn state(book_root: &Path) -> &'static Result<State, String> {
         );
         Ok(State {
             project,
+            config,
             outcomes: results.outcomes,
         })
     })
@@ -67,7 +68,14 @@ pub fn check_example(book_root: &Path, name: &str) -> Result<(), String> {
         .outcomes
         .get(name)
         .ok_or_else(|| format!("example `{name}` was not run"))?;
-    crate::book::verify_one(&state.project, example, &outcome.output, None).map(drop)
+    crate::book::verify_one(
+        &state.project,
+        &state.config,
+        example,
+        &outcome.output,
+        None,
+    )
+    .map(drop)
 }
 
 /// A copy of one of this crate's fixture workspaces (`tests/fixtures/NAME`:
@@ -150,12 +158,14 @@ pub fn check_expand(src: &str) -> Result<(), String> {
             output: Err("does not compile".to_owned()),
         },
     );
+    let config = crate::config::Config::default();
     let env = Env {
         examples: &examples,
         code_files: &BTreeMap::new(),
         book_root: Path::new("/nonexistent-book-root"),
         example_rows: &[],
-        errata: &[],
+        notes: &[],
+        config: &config,
     };
     let expand = |ds: &[Directive]| splice::expand(src, ds, &env, Path::new("part1/ch.md")).0;
     let (found, _) = directive::find(src);

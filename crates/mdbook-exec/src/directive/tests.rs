@@ -46,7 +46,7 @@ fn every_form_parses() {
 
 {{#example-index}}
 
-{{#errata-index}}
+{{#notes-index}}
 ";
     assert_eq!(
         kinds(src),
@@ -84,7 +84,7 @@ fn every_form_parses() {
                 data: "data/g.toml".into()
             },
             Kind::ExampleIndex,
-            Kind::ErrataIndex,
+            Kind::NotesIndex,
         ]
     );
 }
