@@ -70,10 +70,17 @@ pub struct Options {
 
 /// The cache directory for a workspace.
 pub fn cache_dir(project: &Project, config: &Config) -> PathBuf {
+    cache_dir_in(project, config, &BuildEnv::current())
+}
+
+/// The cache directory for a workspace built in the environment `env`
+/// (`cache-dir`, else `mdbook-exec` in the target directory cargo uses).
+pub fn cache_dir_in(project: &Project, config: &Config, env: &BuildEnv) -> PathBuf {
     match &config.cache_dir {
         Some(dir) => project.workspace.join(dir),
         None => {
-            let target = std::env::var_os("CARGO_TARGET_DIR")
+            let target = env
+                .get("CARGO_TARGET_DIR")
                 .map(PathBuf::from)
                 .map(|t| {
                     if t.is_absolute() {
@@ -130,7 +137,7 @@ pub fn outputs_in(
     // remove its staging directory.
     let _busy = crate::interrupt::Busy::enter();
     let mut results = Results::default();
-    let cache = Cache::new(cache_dir(project, config));
+    let cache = Cache::new(cache_dir_in(project, config, env));
     let global = match shared_inputs(project, config, &cache, env, &mut results) {
         Ok(g) => g,
         Err(e) => {
@@ -661,7 +668,7 @@ pub fn prune_unreachable(
     config: &Config,
     env: &BuildEnv,
 ) -> Result<crate::cache::Pruned> {
-    let cache = Cache::new(cache_dir(project, config));
+    let cache = Cache::new(cache_dir_in(project, config, env));
     let mut results = Results::default();
     let global = shared_inputs(project, config, &cache, env, &mut results)?;
     let mut hashes = fingerprint::FileHashes::default();
@@ -699,10 +706,11 @@ pub fn prune_if_over_limit(
     project: &Project,
     config: &Config,
     results: &Results,
+    env: &BuildEnv,
 ) -> Option<Result<crate::cache::Pruned>> {
     if !results.keyed {
         return None;
     }
-    let cache = Cache::new(cache_dir(project, config));
+    let cache = Cache::new(cache_dir_in(project, config, env));
     (cache.size() > config.cache_limit).then(|| cache.prune(&results.live))
 }
