@@ -159,8 +159,20 @@ impl FileHashes {
 pub struct SourceKey {
     /// The key.
     pub key: String,
-    /// When the newest input was last modified.
+    /// The hash of the build scripts' declared inputs: when it differs from
+    /// the record's, the scripts will rerun in the next cargo build, and an
+    /// entry found by `key` holds only once they have run and told the
+    /// compiler nothing new.
+    pub scripts: String,
+    /// When the newest input (the scripts' included) was last modified.
     pub newest: Option<SystemTime>,
+}
+
+impl SourceKey {
+    /// Whether the build scripts' inputs are as when `record` was taken.
+    pub fn scripts_fresh(&self, record: &Record) -> bool {
+        self.scripts == record.scripts_hash
+    }
 }
 
 /// The source key of example `name` from the record of its last build.
@@ -194,9 +206,25 @@ pub fn source_key(
             None => field(&mut h, "now-unset", b""),
         }
     }
+    for output in &record.script_outputs {
+        field(
+            &mut h,
+            "script-output",
+            output.as_os_str().as_encoded_bytes(),
+        );
+        field(&mut h, "content", hashes.get(output)?.hash.as_bytes());
+    }
     data_files(&mut h, data, workspace, name)?;
+    let mut scripts = blake3::Hasher::new();
+    for input in &record.script_inputs {
+        let hashed = hashes.get(input)?;
+        field(&mut scripts, "input", input.as_os_str().as_encoded_bytes());
+        field(&mut scripts, "content", hashed.hash.as_bytes());
+        newest = newest.max(hashed.newest);
+    }
     Ok(SourceKey {
         key: h.finalize().to_hex().to_string(),
+        scripts: scripts.finalize().to_hex().to_string(),
         newest,
     })
 }
