@@ -369,6 +369,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), v.map(str::to_owned)))
                 .collect(),
+            ..Record::default()
         }
     }
 
@@ -429,6 +430,28 @@ mod tests {
         };
         let r3 = record(&[&ws.join("e.rs")], &[("CARGO_PKG_NAME", Some("fixture"))]);
         assert_eq!(key(&g, &r3, &[], ws), key(&g3, &r3, &[], ws));
+    }
+
+    #[test]
+    fn script_outputs_are_in_the_key_and_script_inputs_only_in_freshness() {
+        let t = tempfile::tempdir().unwrap();
+        let ws = t.path();
+        std::fs::write(ws.join("output"), "cargo::rerun-if-changed=x\n").unwrap();
+        std::fs::write(ws.join("x"), "1").unwrap();
+        let g = Global::fixed("g");
+        let mut r = record(&[], &[]);
+        r.script_outputs.insert(ws.join("output"));
+        r.script_inputs.insert(ws.join("x"));
+        let k = |r: &Record| source_key(&g, "e", r, &[], ws, &mut FileHashes::default()).unwrap();
+        let k1 = k(&r);
+        r.scripts_hash = k1.scripts.clone();
+        assert!(k1.scripts_fresh(&r));
+        std::fs::write(ws.join("x"), "2").unwrap();
+        let k2 = k(&r);
+        assert_eq!(k1.key, k2.key, "a script's input is not in the key");
+        assert!(!k2.scripts_fresh(&r), "but it makes the entry tentative");
+        std::fs::write(ws.join("output"), "cargo::rustc-cfg=x\n").unwrap();
+        assert_ne!(k1.key, k(&r).key, "what the script tells the compiler is");
     }
 
     #[test]
