@@ -5,9 +5,13 @@
 //!   compiler read the last time it built the example ([`depinfo`]): the
 //!   content of every file listed there (the example, its `mod` files,
 //!   whatever `include!`, `include_str!`, `include_bytes!` or `#[path]`
-//!   named, the sources of its path dependencies, build scripts' inputs),
-//!   the environment variables read by `env!`/`option_env!` or declared by
-//!   build scripts, the declared data files, and the [`Global`] inputs.
+//!   named, the sources of its path dependencies), what build scripts told
+//!   the compiler (their `output` files), the environment variables read by
+//!   `env!`/`option_env!` or declared by build scripts, the declared data
+//!   files, and the [`Global`] inputs. A build script's declared inputs
+//!   (`rerun-if-changed`) are not in the key but in a second hash,
+//!   [`SourceKey::scripts`]: when they changed, an entry the key finds is
+//!   served only once cargo has rerun the script and the key still matches.
 //!   When no record of a build exists for this configuration, there is no
 //!   source key: the example is built, and its record written then. When the
 //!   key matches a cache entry, nothing is compiled or run.
