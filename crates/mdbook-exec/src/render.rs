@@ -114,16 +114,21 @@ fn path_span(cfg: &Config, name: &str) -> String {
     )
 }
 
-/// The source block.
+/// The source block of an example.
 pub fn source(cfg: &Config, name: &str, code: &str, anchor: Option<&str>) -> String {
+    source_block(cfg, &source_path(cfg, name), code, anchor)
+}
+
+/// A source block labelled with `path` (and the anchor, if any).
+fn source_block(cfg: &Config, path: &str, code: &str, anchor: Option<&str>) -> String {
     let mut out = String::new();
+    let path_html = format!("<span class=\"exec-path\">{}</span>", escape(path));
     let label = match anchor {
         Some(a) => format!(
-            "{} <span class=\"exec-anchor\">{}</span>",
-            path_span(cfg, name),
+            "{path_html} <span class=\"exec-anchor\">{}</span>",
             fill_html(&cfg.labels.excerpt, &[("anchor", &escape(a))])
         ),
-        None => path_span(cfg, name),
+        None => path_html,
     };
     let _ = write!(
         out,
@@ -132,6 +137,16 @@ pub fn source(cfg: &Config, name: &str, code: &str, anchor: Option<&str>) -> Str
         escape_pre(code)
     );
     out
+}
+
+/// `{{#code PATH[:ANCHOR]}}`: a workspace file's code, labelled with its
+/// path, styled like `{{#source}}`.
+pub fn code_file(cfg: &Config, path: &str, code: &str, anchor: Option<&str>) -> String {
+    format!(
+        "<div class=\"exec exec-source-only exec-code\" data-file=\"{}\">\n{}\n</div>",
+        escape(path),
+        source_block(cfg, path, code, anchor)
+    )
 }
 
 /// The labelled, verified output block.

@@ -155,6 +155,7 @@ pub fn check_expand(src: &str) -> Result<(), String> {
     let config = crate::config::Config::default();
     let env = Env {
         examples: &examples,
+        code_files: &BTreeMap::new(),
         book_root: Path::new("/nonexistent-book-root"),
         example_rows: &[],
         notes: &[],

@@ -24,6 +24,7 @@ fn run(src: &str, examples: &BTreeMap<String, ExampleView>) -> (String, Vec<Stri
     config.labels.solution = "参考答案".into();
     let env = Env {
         examples,
+        code_files: &BTreeMap::new(),
         book_root: Path::new("."),
         example_rows: &[],
         notes: &[],
