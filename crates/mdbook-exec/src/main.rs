@@ -65,6 +65,11 @@ fn main() -> ExitCode {
         Some(Command::Check { book, force }) => check(&book, force).map(|()| true),
         Some(Command::Bless { book, names }) => bless(&book, &names).map(|()| true),
     };
+    if mdbook_exec::interrupt::requested() {
+        // The handler exits too, once the running examples are stopped;
+        // whichever comes first, the status says "interrupted".
+        return ExitCode::from(mdbook_exec::interrupt::EXIT_STATUS);
+    }
     match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
