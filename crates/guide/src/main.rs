@@ -66,7 +66,9 @@ fn main() -> ExitCode {
     init_logging();
     // Ctrl-C or SIGTERM stops every running example (mdbook_exec::interrupt).
     if let Err(e) = mdbook_exec::interrupt::install() {
-        eprintln!("warning: cannot handle Ctrl-C ({e}); an interrupted build may leave examples running");
+        eprintln!(
+            "warning: cannot handle Ctrl-C ({e}); an interrupted build may leave examples running"
+        );
     }
     let result = run(Cli::parse());
     if mdbook_exec::interrupt::requested() {

@@ -144,7 +144,15 @@ pub fn process(
         let link_path = link_path(path);
         let (directives, errors) = directive::find_with(&ch.content, config.strict);
         let included = origins.remove(path).map(|x| {
-            let files = x.files().map(|f| (f.to_path_buf(), project.rel(&f.canonicalize().unwrap_or_else(|_| f.to_path_buf())))).collect();
+            let files = x
+                .files()
+                .map(|f| {
+                    (
+                        f.to_path_buf(),
+                        project.rel(&f.canonicalize().unwrap_or_else(|_| f.to_path_buf())),
+                    )
+                })
+                .collect();
             (x, files)
         });
         let info_place = |line: usize| place(&display, included.as_ref(), line);

@@ -215,7 +215,10 @@ mod tests {
     #[test]
     fn nested_includes_relative_to_the_including_file() {
         let t = files();
-        let e = expand("# T\n{{#include parts/a.md}}\nend {{#include missing.md}}\n", t.path());
+        let e = expand(
+            "# T\n{{#include parts/a.md}}\nend {{#include missing.md}}\n",
+            t.path(),
+        );
         assert_eq!(
             e.text,
             "# T\none\n{{#example hello}}\nb1\n\\{{#example x}}\nfour\nend {{#include missing.md}}\n",

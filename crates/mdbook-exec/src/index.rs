@@ -210,8 +210,7 @@ pub fn find_notes(src: &str, chapter: &ChapterRef, first: usize, kind: &NotesInd
                         n.depth -= 1;
                     } else {
                         let n = note.take().expect("checked");
-                        if let Some(e) = n.finish(src, chapter, &section, first + out.len(), kind)
-                        {
+                        if let Some(e) = n.finish(src, chapter, &section, first + out.len(), kind) {
                             out.push(e);
                         }
                     }
@@ -528,7 +527,10 @@ mod tests {
             ),
             "{md}"
         );
-        assert!(md.starts_with("| Example | Description | Used in |"), "{md}");
+        assert!(
+            md.starts_with("| Example | Description | Used in |"),
+            "{md}"
+        );
         assert!(md.ends_with("\n1 examples.\n"), "{md}");
     }
 
@@ -546,8 +548,14 @@ mod tests {
         assert_eq!(n[0].id, "note-1");
         let md = notes_index(&n, Path::new("b.md"), &|s| s.to_owned(), &kind);
         assert!(md.starts_with("| Where | Note | Details |"), "{md}");
-        assert!(md.contains("[注意力](a.md#note-1) | x overflows | Use y. |"), "{md}");
+        assert!(
+            md.contains("[注意力](a.md#note-1) | x overflows | Use y. |"),
+            "{md}"
+        );
         assert!(md.ends_with("\n1 notes.\n"), "{md}");
-        assert!(find_errata(src, &ch("a.md"), 1).is_empty(), "勘误 is not a default");
+        assert!(
+            find_errata(src, &ch("a.md"), 1).is_empty(),
+            "勘误 is not a default"
+        );
     }
 }

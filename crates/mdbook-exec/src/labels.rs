@@ -171,8 +171,14 @@ mod tests {
             fill_html("{b} then {a}", &[("a", "A"), ("b", "B")]),
             "B then A"
         );
-        assert_eq!(fill_html("no {placeholder}", &[]), "no &#123;placeholder&#125;");
-        assert_eq!(fill("共 {count} 个示例。", &[("count", "3")]), "共 3 个示例。");
+        assert_eq!(
+            fill_html("no {placeholder}", &[]),
+            "no &#123;placeholder&#125;"
+        );
+        assert_eq!(
+            fill("共 {count} 个示例。", &[("count", "3")]),
+            "共 3 个示例。"
+        );
     }
 
     #[test]

@@ -36,9 +36,10 @@ enum Command {
     },
     /// Compile, run and verify every example the book uses; render nothing.
     Check {
-        /// The book directory (holding book.toml).
-        #[arg(long, default_value = ".")]
-        book: PathBuf,
+        /// The book directory (holding book.toml); default: the current
+        /// directory if it holds one, else ./book.
+        #[arg(long)]
+        book: Option<PathBuf>,
         /// Ignore cached outputs: rebuild and rerun every example.
         #[arg(long)]
         force: bool,
@@ -46,9 +47,10 @@ enum Command {
     /// Record the current output of these examples (all if none) as their
     /// documented output (NAME.stdout). Refuses when CI is set.
     Bless {
-        /// The book directory (holding book.toml).
-        #[arg(long, default_value = ".")]
-        book: PathBuf,
+        /// The book directory (holding book.toml); default: the current
+        /// directory if it holds one, else ./book.
+        #[arg(long)]
+        book: Option<PathBuf>,
         /// Example names.
         names: Vec<String>,
     },
@@ -56,14 +58,16 @@ enum Command {
 
 fn main() -> ExitCode {
     if let Err(e) = mdbook_exec::interrupt::install() {
-        eprintln!("warning: cannot handle Ctrl-C ({e}); an interrupted build may leave examples running");
+        eprintln!(
+            "warning: cannot handle Ctrl-C ({e}); an interrupted build may leave examples running"
+        );
     }
     let cli = Cli::parse();
     let result = match cli.command {
         None => mdbook_exec::handle_preprocessing(&Exec::new()).map(|()| true),
         Some(Command::Supports { renderer }) => Exec::new().supports_renderer(&renderer),
-        Some(Command::Check { book, force }) => check(&book, force).map(|()| true),
-        Some(Command::Bless { book, names }) => bless(&book, &names).map(|()| true),
+        Some(Command::Check { book, force }) => check(&book_root(book), force).map(|()| true),
+        Some(Command::Bless { book, names }) => bless(&book_root(book), &names).map(|()| true),
     };
     if mdbook_exec::interrupt::requested() {
         // The handler exits too, once the running examples are stopped;
@@ -80,6 +84,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--book`, or the current directory if it holds a `book.toml`, or
+/// `./book` (the layout of `mdbook init book` in a cargo project).
+fn book_root(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| {
+        if std::path::Path::new("book.toml").is_file()
+            || !std::path::Path::new("book/book.toml").is_file()
+        {
+            PathBuf::from(".")
+        } else {
+            PathBuf::from("book")
+        }
+    })
+}
+
 fn check(book_root: &std::path::Path, force: bool) -> Result<()> {
     let md = mdbook_driver::MDBook::load(book_root)
         .with_context(|| format!("loading the book at {}", book_root.display()))?;
@@ -89,8 +107,7 @@ fn check(book_root: &std::path::Path, force: bool) -> Result<()> {
         quiet: false,
         force,
     };
-    let report =
-        mdbook_exec::book::process(&mut book, book_root, &md.source_dir(), &config, opts)?;
+    let report = mdbook_exec::book::process(&mut book, book_root, &md.source_dir(), &config, opts)?;
     report.print();
     if !report.errors.is_empty() {
         bail!(

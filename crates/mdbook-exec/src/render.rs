@@ -159,7 +159,10 @@ pub fn output(cfg: &Config, name: &str, text: &str) -> String {
          <span class=\"exec-cmd\">{cmd}</span></div>\n\
          <pre class=\"exec-output-body\"><code class=\"language-text\">{body}</code></pre>\n\
          </div>",
-        title = fill_html(&l.verified_title, &[("stdout", &escape(&stdout_path(cfg, name)))]),
+        title = fill_html(
+            &l.verified_title,
+            &[("stdout", &escape(&stdout_path(cfg, name)))]
+        ),
         badge = escape(&l.verified),
         output = escape(&l.output),
         path = path_span(cfg, name),
@@ -245,7 +248,10 @@ pub fn md_caption(cfg: &Config, name: &str) -> String {
         "<div class=\"exec-md-caption\"><span class=\"exec-badge\">{badge}</span> {by} \
          <span class=\"exec-cmd\">{cmd}</span></div>",
         badge = escape(&cfg.labels.verified),
-        by = fill_html(&cfg.labels.generated_by, &[("source", &path_span(cfg, name))]),
+        by = fill_html(
+            &cfg.labels.generated_by,
+            &[("source", &path_span(cfg, name))]
+        ),
         cmd = escape(&cfg.run_command(name))
     )
 }
@@ -324,7 +330,13 @@ mod tests {
 
     #[test]
     fn no_blank_line_inside_a_block() {
-        let html = example(&cfg(), "x", "fn a() {}\n\n\nfn b() {}", None, Ok("1\n\n2\n"));
+        let html = example(
+            &cfg(),
+            "x",
+            "fn a() {}\n\n\nfn b() {}",
+            None,
+            Ok("1\n\n2\n"),
+        );
         assert!(!html.split('\n').any(|l| l.trim().is_empty()), "{html}");
         // The browser still sees the blank lines.
         assert!(

@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::directive::{self, Directive, Kind, ParseError};
 use crate::config::Config;
+use crate::directive::{self, Directive, Kind, ParseError};
 use crate::index::{ExampleRow, Note};
 use crate::markdown;
 use crate::render;

@@ -68,8 +68,14 @@ pub fn check_example(book_root: &Path, name: &str) -> Result<(), String> {
         .outcomes
         .get(name)
         .ok_or_else(|| format!("example `{name}` was not run"))?;
-    crate::book::verify_one(&state.project, &state.config, example, &outcome.output, None)
-        .map(drop)
+    crate::book::verify_one(
+        &state.project,
+        &state.config,
+        example,
+        &outcome.output,
+        None,
+    )
+    .map(drop)
 }
 
 /// A copy of one of this crate's fixture workspaces (`tests/fixtures/NAME`:

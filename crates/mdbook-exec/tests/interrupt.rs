@@ -55,7 +55,13 @@ fn sigterm_stops_every_example_and_leaves_files_whole() {
 
     let signalled = Instant::now();
     let pid = build.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let status = build.wait().unwrap();
     assert!(
         signalled.elapsed() < Duration::from_secs(10),
@@ -82,11 +88,15 @@ fn sigterm_stops_every_example_and_leaves_files_whole() {
     let cache = root.join("target/mdbook-exec");
     let left = files_under(&cache);
     assert!(
-        !left.iter().any(|f| f.contains("/run/") || f.ends_with(".tmp")),
+        !left
+            .iter()
+            .any(|f| f.contains("/run/") || f.ends_with(".tmp")),
         "{left:#?}"
     );
     assert!(
-        !left.iter().any(|f| f.contains("/src/") || f.contains("/bin/")),
+        !left
+            .iter()
+            .any(|f| f.contains("/src/") || f.contains("/bin/")),
         "an interrupted run is not cached: {left:#?}"
     );
     assert_eq!(
