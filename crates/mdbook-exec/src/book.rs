@@ -27,6 +27,8 @@ pub struct Report {
     pub verified: usize,
     /// Examples executed.
     pub ran: usize,
+    /// Examples handed to cargo (0 when every source key hit).
+    pub built: usize,
     /// Examples served from the cache.
     pub from_cache: usize,
 }
@@ -100,6 +102,26 @@ pub fn process(
     src_dir: &Path,
     config: &Config,
     opts: Options,
+) -> Result<Report> {
+    process_in(
+        book,
+        book_root,
+        src_dir,
+        config,
+        opts,
+        &crate::fingerprint::BuildEnv::current(),
+    )
+}
+
+/// [`process`] as a build in the environment `env` would do it (see
+/// [`session::outputs_in`]).
+pub fn process_in(
+    book: &mut Book,
+    book_root: &Path,
+    src_dir: &Path,
+    config: &Config,
+    opts: Options,
+    env: &crate::fingerprint::BuildEnv,
 ) -> Result<Report> {
     let mut report = Report::default();
     let project = Project::for_config(book_root, config).with_context(|| {
@@ -263,7 +285,17 @@ pub fn process(
 
     // 3. Actual outputs, then verification against `.stdout`.
     let names: BTreeSet<String> = used.keys().cloned().collect();
-    let results = session::outputs(&project, config, &names, opts);
+    let results = session::outputs_in(&project, config, &names, opts, env);
+    report.built = results.built;
+    // Every used example was looked at: what its keys do not reach is
+    // garbage.
+    match session::prune_if_over_limit(&project, config, &results) {
+        Some(Ok(pruned)) => report.notes.push(pruned.to_string()),
+        Some(Err(e)) => report
+            .notes
+            .push(format!("could not prune the cache: {e:#}")),
+        None => {}
+    }
     report.ran = results.ran();
     report.from_cache = results.from_cache();
     report.notes.extend(results.notes.iter().cloned());

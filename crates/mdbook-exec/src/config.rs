@@ -53,6 +53,11 @@ pub struct Config {
     /// Where cached outputs live; default `<target dir>/mdbook-exec`.
     #[serde(default)]
     pub cache_dir: Option<PathBuf>,
+    /// Bytes the cache may hold before a build prunes what no current key
+    /// reaches (see [`crate::cache::Cache::prune`]); 0 prunes after every
+    /// build.
+    #[serde(default = "default_cache_limit")]
+    pub cache_limit: u64,
     /// Files and directories (workspace-relative) every line of whose `.rs`
     /// files must be shown by some `{{#code}}` directive (see
     /// [`crate::coverage`]).
@@ -123,6 +128,9 @@ fn default_timeout() -> u64 {
 }
 fn default_max_output() -> usize {
     1 << 20
+}
+fn default_cache_limit() -> u64 {
+    256 << 20
 }
 fn default_runs() -> u32 {
     1

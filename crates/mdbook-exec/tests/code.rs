@@ -59,7 +59,7 @@ fn code_shows_a_region_of_a_workspace_file_as_it_is_now() {
         "{html}"
     );
     assert!(
-        html.contains("<span class=\"exec-path\">src/model.rs</span> <span class=\"exec-anchor\">片段 forward</span>"),
+        html.contains("<span class=\"exec-path\">src/model.rs</span> <span class=\"exec-anchor\">excerpt forward</span>"),
         "{html}"
     );
     assert!(html.contains("pub fn forward(x: f64) -&gt; f64"), "{html}");
