@@ -45,6 +45,9 @@ enum Command {
         /// Example names.
         names: Vec<String>,
     },
+    /// Remove every cached output no current key reaches (a build also does
+    /// it once the cache passes `cache-limit`).
+    Prune,
     /// Write a copy of the book with every directive expanded and no
     /// `[preprocessor.exec]`, for a plain mdBook (the benchmark's floor).
     #[command(hide = true)]
@@ -166,6 +169,10 @@ fn run(cli: Cli) -> Result<()> {
                     b.failed.len()
                 );
             }
+        }
+        Command::Prune => {
+            let pruned = mdbook_exec::prune(&book)?;
+            eprintln!("{pruned}");
         }
         Command::Splice { out } => {
             let report = guide::splice(&book, &out, &BuildOptions::default())?;

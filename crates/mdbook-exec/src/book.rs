@@ -16,6 +16,15 @@ use crate::session::{self, Options};
 use crate::splice::{self, Env, ExampleView};
 use crate::verify;
 
+/// A directive problem found while expanding a chapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The chapter file, relative to the workspace.
+    pub chapter: String,
+    /// Line, example, kind and message.
+    pub diagnostic: splice::Diagnostic,
+}
+
 /// The outcome of processing a book.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -29,6 +38,9 @@ pub struct Report {
     pub ran: usize,
     /// Examples handed to cargo (0 when every source key hit).
     pub built: usize,
+    /// The directive problems among `errors`, typed: chapter, line,
+    /// example, kind.
+    pub diagnostics: Vec<Diagnostic>,
     /// Examples served from the cache.
     pub from_cache: usize,
 }
@@ -346,6 +358,7 @@ pub fn process_in(
         .map(|(i, c)| (c.path.clone(), i))
         .collect();
     let mut expand_errors = Vec::new();
+    let mut diagnostics = Vec::new();
     book.for_each_mut(|item| {
         let BookItem::Chapter(ch) = item else { return };
         let Some(path) = &ch.path else { return };
@@ -360,13 +373,18 @@ pub fn process_in(
         ch.content = text;
         for e in errors {
             // Unknown examples were reported above with the same line.
-            if e.message.starts_with("unknown example") {
+            if e.kind == splice::DiagnosticKind::UnknownExample {
                 continue;
             }
             expand_errors.push(format!("{}: {}", info.place(e.line), e.message));
+            diagnostics.push(Diagnostic {
+                chapter: info.display.clone(),
+                diagnostic: e,
+            });
         }
     });
     report.errors.extend(expand_errors);
+    report.diagnostics = diagnostics;
     Ok(report)
 }
 

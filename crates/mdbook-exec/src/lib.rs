@@ -109,6 +109,16 @@ impl Preprocessor for Exec {
     }
 }
 
+/// Removes from the cache of the book at `book_root` (the directory of
+/// `book.toml`) every entry no current key reaches, without building
+/// anything: what `mdbook-exec prune` and `guide prune` do. See
+/// [`cache::Cache::prune`].
+pub fn prune(book_root: &std::path::Path) -> Result<cache::Pruned> {
+    let config = Config::from_book_toml(book_root)?;
+    let project = project::Project::for_config(book_root, &config)?;
+    session::prune_unreachable(&project, &config, &fingerprint::BuildEnv::current())
+}
+
 /// Runs the preprocessor protocol: reads `[context, book]` JSON from stdin
 /// and writes the processed book as JSON to stdout.
 pub fn handle_preprocessing(pre: &dyn Preprocessor) -> Result<()> {

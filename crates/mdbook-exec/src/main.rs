@@ -3,7 +3,8 @@
 //! With no arguments it speaks mdBook's preprocessor protocol (`mdbook
 //! build` runs it); `supports RENDERER` answers mdBook's question. For
 //! people: `check` verifies every example a book uses, `bless [NAME…]`
-//! records their current output as documented output.
+//! records their current output as documented output, `prune` empties the
+//! cache of what no current key reaches.
 //! Stdout belongs to mdBook's protocol; everything else goes to stderr.
 
 use std::path::PathBuf;
@@ -44,6 +45,14 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Remove every cached output, record and memo that no current key
+    /// reaches (builds also do it once the cache passes `cache-limit`).
+    Prune {
+        /// The book directory (holding book.toml); default: the current
+        /// directory if it holds one, else ./book.
+        #[arg(long)]
+        book: Option<PathBuf>,
+    },
     /// Record the current output of these examples (all if none) as their
     /// documented output (NAME.stdout). Refuses when CI is set.
     Bless {
@@ -68,6 +77,10 @@ fn main() -> ExitCode {
         Some(Command::Supports { renderer }) => Exec::new().supports_renderer(&renderer),
         Some(Command::Check { book, force }) => check(&book_root(book), force).map(|()| true),
         Some(Command::Bless { book, names }) => bless(&book_root(book), &names).map(|()| true),
+        Some(Command::Prune { book }) => mdbook_exec::prune(&book_root(book)).map(|p| {
+            eprintln!("{p}");
+            true
+        }),
     };
     if mdbook_exec::interrupt::requested() {
         // The handler exits too, once the running examples are stopped;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::config::Config;
-use crate::directive::{self, Directive, Kind, ParseError};
+use crate::directive::{self, Directive, Kind};
 use crate::index::{ExampleRow, Note};
 use crate::markdown;
 use crate::render;
@@ -42,6 +42,39 @@ pub struct Env<'a> {
     pub config: &'a Config,
 }
 
+/// What kind of problem stopped a directive from expanding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiagnosticKind {
+    /// It names an example that does not exist (the book pass reports
+    /// these itself, once per directive, with the examples on disk).
+    UnknownExample,
+    /// A `:ANCHOR` its file does not have, or one never closed.
+    Anchor,
+    /// `{{#code}}`: the file cannot be shown.
+    CodeFile,
+    /// `{{#value}}`: no line with the key, or more than one.
+    Value,
+    /// `{{#figure}}`: no such figure in the output.
+    Figure,
+    /// `{{#output-md}}`: the output is not Markdown that may be spliced.
+    Markdown,
+    /// `{{#render}}`: the template or its data.
+    Template,
+}
+
+/// A problem with one directive of a chapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// 1-based line of the directive.
+    pub line: usize,
+    /// The example it names, if any.
+    pub example: Option<String>,
+    /// What kind of problem.
+    pub kind: DiagnosticKind,
+    /// What is wrong and what to write instead.
+    pub message: String,
+}
+
 /// Expands `directives` (found in `src` by [`directive::find`]) for the
 /// chapter at `chapter_path` (relative to `src/`). Returns the new text and
 /// the problems found; each problem's directive is replaced by an error box.
@@ -50,7 +83,7 @@ pub fn expand(
     directives: &[Directive],
     env: &Env<'_>,
     chapter_path: &Path,
-) -> (String, Vec<ParseError>) {
+) -> (String, Vec<Diagnostic>) {
     let mut out = src.to_owned();
     let mut errors = Vec::new();
     for d in directives.iter().rev() {
@@ -58,7 +91,7 @@ pub fn expand(
             Ok(text) => text,
             Err(problem) => {
                 let message = match &problem {
-                    Problem::Directive(m) | Problem::Example(m) => m.as_str(),
+                    Problem::Directive(_, m) | Problem::Example(m) => m.as_str(),
                 };
                 let box_ = if d.kind.is_block() {
                     render::error_box(env.config, d.kind.example(), message)
@@ -70,9 +103,11 @@ pub fn expand(
                 };
                 // An example's own failure is reported once, by the book
                 // pass; here it only shows in the box.
-                if let Problem::Directive(message) = problem {
-                    errors.push(ParseError {
+                if let Problem::Directive(kind, message) = problem {
+                    errors.push(Diagnostic {
                         line: d.line,
+                        example: d.kind.example().map(str::to_owned),
+                        kind,
                         message,
                     });
                 }
@@ -111,29 +146,29 @@ fn wrap_block(block: &str, prefix: &str) -> String {
 /// Why a directive could not be expanded.
 enum Problem {
     /// The directive itself is wrong (bad anchor, missing key…).
-    Directive(String),
+    Directive(DiagnosticKind, String),
     /// The example it needs has no verified output.
     Example(String),
 }
 
-impl From<String> for Problem {
-    fn from(m: String) -> Self {
-        Problem::Directive(m)
-    }
+/// `result`'s error as a problem of `kind`.
+fn as_problem<T>(kind: DiagnosticKind, result: Result<T, String>) -> Result<T, Problem> {
+    result.map_err(|m| Problem::Directive(kind, m))
 }
 
 fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<String, Problem> {
-    let view = |name: &str| -> Result<&ExampleView, String> {
+    use DiagnosticKind as K;
+    let view = |name: &str| -> Result<&ExampleView, Problem> {
         env.examples
             .get(name)
-            .ok_or_else(|| unknown_example(name, env))
+            .ok_or_else(|| Problem::Directive(K::UnknownExample, unknown_example(name, env)))
     };
     let verified =
         |v: &ExampleView| -> Result<String, Problem> { v.output.clone().map_err(Problem::Example) };
     match &d.kind {
         Kind::Example { name, anchor } => {
             let v = view(name)?;
-            let code = code_of(v, anchor.as_deref())?;
+            let code = as_problem(K::Anchor, code_of(v, anchor.as_deref()))?;
             let out = v
                 .output
                 .clone()
@@ -148,7 +183,7 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
         }
         Kind::Source { name, anchor } => {
             let v = view(name)?;
-            let code = code_of(v, anchor.as_deref())?;
+            let code = as_problem(K::Anchor, code_of(v, anchor.as_deref()))?;
             Ok(render::source_only(
                 env.config,
                 name,
@@ -157,15 +192,21 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
             ))
         }
         Kind::Code { path, anchor } => {
-            let text = env
+            let read = env
                 .code_files
                 .get(path)
-                .ok_or_else(|| format!("`{path}` was not read (no workspace to read it from)"))?
-                .as_ref()
-                .map_err(|why| format!("{{{{#code {path}}}}}: {why}"))?;
+                .ok_or_else(|| format!("`{path}` was not read (no workspace to read it from)"))
+                .and_then(|r| {
+                    r.as_ref()
+                        .map_err(|why| format!("{{{{#code {path}}}}}: {why}"))
+                });
+            let text = as_problem(K::CodeFile, read)?;
             let code = match anchor {
                 None => crate::anchor::whole(text),
-                Some(a) => crate::anchor::region(text, a).map_err(|e| format!("{path}: {e}"))?,
+                Some(a) => as_problem(
+                    K::Anchor,
+                    crate::anchor::region(text, a).map_err(|e| format!("{path}: {e}")),
+                )?,
             };
             Ok(render::code_file(
                 env.config,
@@ -188,7 +229,7 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
         }
         Kind::Solution { name } => {
             let v = view(name)?;
-            let code = code_of(v, None)?;
+            let code = as_problem(K::Anchor, code_of(v, None))?;
             let out = v
                 .output
                 .clone()
@@ -203,15 +244,20 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
         Kind::OutputMd { name } => {
             let v = view(name)?;
             let out = verified(v)?;
-            let md = markdown::sanitize(markdown::split_figures(&out)?.text.trim_end())
-                .map_err(|e| format!("example `{name}`: {e}"))?;
+            let text = as_problem(K::Markdown, markdown::split_figures(&out))?.text;
+            let md = as_problem(
+                K::Markdown,
+                markdown::sanitize(text.trim_end()).map_err(|e| format!("example `{name}`: {e}")),
+            )?;
             Ok(format!("{md}\n\n{}", render::md_caption(env.config, name)))
         }
         Kind::Figure { name, key, caption } => {
             let v = view(name)?;
             let out = verified(v)?;
-            let split =
-                markdown::split_figures(&out).map_err(|e| format!("example `{name}`: {e}"))?;
+            let split = as_problem(
+                K::Figure,
+                markdown::split_figures(&out).map_err(|e| format!("example `{name}`: {e}")),
+            )?;
             let svg = match key {
                 Some(k) => split.figures.iter().find(|(fk, _)| fk == k).map(|(_, s)| s),
                 None if split.figures.len() == 1 => Some(&split.figures[0].1),
@@ -223,21 +269,24 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                     .iter()
                     .map(|(k, _)| format!("`{k}`"))
                     .collect();
-                return Err(Problem::Directive(match (key, keys.len()) {
-                    (_, 0) => format!(
-                        "example `{name}` prints no figure (a figure is a line `<!-- figure: KEY -->` \
+                return Err(Problem::Directive(
+                    K::Figure,
+                    match (key, keys.len()) {
+                        (_, 0) => format!(
+                            "example `{name}` prints no figure (a figure is a line `<!-- figure: KEY -->` \
                          followed by an SVG document)"
-                    ),
-                    (Some(k), _) => format!(
-                        "example `{name}` prints no figure `{k}`; it has {}",
-                        keys.join(", ")
-                    ),
-                    (None, _) => format!(
-                        "example `{name}` prints {} figures; name one: `{{{{#figure {name}:KEY …}}}}` with KEY one of {}",
-                        keys.len(),
-                        keys.join(", ")
-                    ),
-                }));
+                        ),
+                        (Some(k), _) => format!(
+                            "example `{name}` prints no figure `{k}`; it has {}",
+                            keys.join(", ")
+                        ),
+                        (None, _) => format!(
+                            "example `{name}` prints {} figures; name one: `{{{{#figure {name}:KEY …}}}}` with KEY one of {}",
+                            keys.len(),
+                            keys.join(", ")
+                        ),
+                    },
+                ));
             };
             Ok(render::figure(env.config, name, svg, caption))
         }
@@ -254,21 +303,28 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                 let hint = directive::closest(key, keys.iter().copied())
                     .map(|c| format!(" (did you mean `{c}`?)"))
                     .unwrap_or_default();
-                return Err(Problem::Directive(format!(
-                    "example `{name}` prints no line `{key} = …`{hint}; print a line that \
+                return Err(Problem::Directive(
+                    K::Value,
+                    format!(
+                        "example `{name}` prints no line `{key} = …`{hint}; print a line that \
                      starts with `{key} = `"
-                )));
+                    ),
+                ));
             };
             if hits.next().is_some() {
-                return Err(Problem::Directive(format!(
-                    "example `{name}` prints `{key} = …` more than once; keys must be unique"
-                )));
+                return Err(Problem::Directive(
+                    K::Value,
+                    format!(
+                        "example `{name}` prints `{key} = …` more than once; keys must be unique"
+                    ),
+                ));
             }
             Ok(render::inline_value(value.trim()))
         }
-        Kind::Render { template, data } => {
-            Ok(crate::template::render(env.book_root, template, data)?)
-        }
+        Kind::Render { template, data } => as_problem(
+            K::Template,
+            crate::template::render(env.book_root, template, data),
+        ),
         Kind::Anchor(id) => Ok(format!(
             "<a class=\"exec-anchor-target\" id=\"{}\"></a>",
             render::escape(id)

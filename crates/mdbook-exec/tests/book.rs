@@ -217,6 +217,33 @@ fn bad_book_reports_every_failure_together() {
     ]);
     expect(&["book/src/chapter.md:33:", "unterminated directive"]);
     expect(&["examples/unused.rs is not used by any chapter"]);
+    // Typed: the bad anchor, with its chapter, line and example; an unknown
+    // example is reported once, by the book pass, not again by expansion.
+    use mdbook_exec::splice::DiagnosticKind;
+    let anchor = report
+        .diagnostics
+        .iter()
+        .find(|d| d.diagnostic.kind == DiagnosticKind::Anchor)
+        .expect("the bad anchor is a typed diagnostic");
+    assert_eq!(
+        (anchor.chapter.as_str(), anchor.diagnostic.line),
+        ("book/src/chapter.md", 5)
+    );
+    assert!(anchor.diagnostic.example.is_some());
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.diagnostic.kind == DiagnosticKind::UnknownExample)
+    );
+    assert_eq!(
+        report
+            .errors
+            .iter()
+            .filter(|e| e.contains("unknown example `missing_one`"))
+            .count(),
+        1
+    );
     expect(&["examples/gone.stdout has no example beside it"]);
     assert_eq!(
         report.verified,

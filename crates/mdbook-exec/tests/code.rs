@@ -174,6 +174,28 @@ fn code_refuses_what_is_not_a_workspace_file_naming_chapter_and_line() {
         "one error per directive: {e:#?}"
     );
 
+    // The directive problems are typed too: chapter, line, kind.
+    use mdbook_exec::splice::DiagnosticKind as K;
+    let typed: Vec<(usize, K)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.diagnostic.line, d.diagnostic.kind))
+        .collect();
+    for want in [
+        (11, K::CodeFile),
+        (13, K::CodeFile),
+        (15, K::Anchor),
+        (17, K::CodeFile),
+    ] {
+        assert!(typed.contains(&want), "{want:?} in {typed:?}");
+    }
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .all(|d| d.chapter == "book/src/chapter.md" && d.diagnostic.example.is_none())
+    );
+
     // And the build fails.
     let mut md = MDBook::load(&book).unwrap();
     md.with_preprocessor(Exec::with_options(quiet()));

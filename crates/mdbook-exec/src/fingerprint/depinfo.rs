@@ -29,7 +29,8 @@ pub struct Record {
     /// Files and directories, absolute.
     pub files: BTreeSet<PathBuf>,
     /// Environment variables read at compile time, with the value the
-    /// compiler saw (`None`: unset, or only declared by a build script).
+    /// compiler saw (`None`: unset, or only declared by a build script). The
+    /// key hashes their value *now*; the one seen is kept for diagnosis.
     pub env: BTreeMap<String, Option<String>>,
 }
 

@@ -74,9 +74,12 @@ impl Global {
         cargo::hash_config_layers(&mut inputs, workspace, env)?;
         let inputs = inputs.finalize();
 
+        // First: `cargo metadata` writes the lockfile when there is none.
+        let (metadata, metadata_memo) = cargo::metadata_hash(workspace, env, &inputs, memo)?;
         let mut h = blake3::Hasher::new();
         field(&mut h, "inputs", inputs.as_bytes());
         field(&mut h, "profile", profile.as_bytes());
+        field(&mut h, "metadata", metadata.as_bytes());
         for f in [
             "Cargo.toml",
             "Cargo.lock",
@@ -85,8 +88,6 @@ impl Global {
         ] {
             optional_file(&mut h, &workspace.join(f))?;
         }
-        let (metadata, metadata_memo) = cargo::metadata_hash(workspace, env, &inputs, memo)?;
-        field(&mut h, "metadata", metadata.as_bytes());
         let rustc_memo = memo.and_then(|dir| toolchain::memo_file(workspace, dir, env));
         Ok(Global {
             hash: h.finalize(),
@@ -181,17 +182,16 @@ pub fn source_key(
         field(&mut h, "content", hashed.hash.as_bytes());
         newest = newest.max(hashed.newest);
     }
-    for (var, seen) in &record.env {
+    // The value the next compilation would see. (A value that comes from a
+    // build script or from cargo's `[env]` is not in our environment; what
+    // decides it, the build script's inputs or the config layers, is in the
+    // key already. The value the last build saw is not hashed, so that
+    // setting a variable and unsetting it again finds the first entry.)
+    for var in record.env.keys() {
         field(&mut h, "env", var.as_bytes());
-        // What the next compilation would see, and what the last one saw
-        // (a value from a build script or cargo's `[env]`).
         match global.env.for_compiler(var) {
             Some(v) => field(&mut h, "now", v.as_encoded_bytes()),
             None => field(&mut h, "now-unset", b""),
-        }
-        match seen {
-            Some(v) => field(&mut h, "seen", v.as_bytes()),
-            None => field(&mut h, "seen-unset", b""),
         }
     }
     data_files(&mut h, data, workspace, name)?;
@@ -385,7 +385,11 @@ mod tests {
             &[&ws.join("e.rs"), &ws.join("dir")],
             &[("GREETING", Some("yo"))],
         );
-        changed(key(&g, &r2, &data, ws), "the value the compiler saw");
+        assert_eq!(
+            key(&g, &r2, &data, ws),
+            key(&g, &r, &data, ws),
+            "what the last build saw is not an input; what the next one will see is"
+        );
         changed(
             key(&Global::fixed("other"), &r, &data, ws),
             "the global inputs",
