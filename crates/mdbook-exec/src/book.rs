@@ -301,7 +301,7 @@ pub fn process_in(
     report.built = results.built;
     // Every used example was looked at: what its keys do not reach is
     // garbage.
-    match session::prune_if_over_limit(&project, config, &results) {
+    match session::prune_if_over_limit(&project, config, &results, env) {
         Some(Ok(pruned)) => report.notes.push(pruned.to_string()),
         Some(Err(e)) => report
             .notes

@@ -400,6 +400,13 @@ mod tests {
     }
 
     #[test]
+    fn cache_limit_defaults_to_256_mib() {
+        assert_eq!(parse("").unwrap().cache_limit, 256 << 20);
+        assert_eq!(parse("cache-limit = 0").unwrap().cache_limit, 0);
+        assert!(parse("cache-limit = -1").is_err());
+    }
+
+    #[test]
     fn require_shown_is_a_list_of_workspace_paths() {
         assert!(parse("").unwrap().require_shown.is_empty());
         let c = parse("require-shown = [\"crates/tinygpt/src\", \"src/lib.rs\"]").unwrap();

@@ -70,10 +70,17 @@ pub struct Options {
 
 /// The cache directory for a workspace.
 pub fn cache_dir(project: &Project, config: &Config) -> PathBuf {
+    cache_dir_in(project, config, &BuildEnv::current())
+}
+
+/// The cache directory for a workspace built in the environment `env`
+/// (`cache-dir`, else `mdbook-exec` in the target directory cargo uses).
+pub fn cache_dir_in(project: &Project, config: &Config, env: &BuildEnv) -> PathBuf {
     match &config.cache_dir {
         Some(dir) => project.workspace.join(dir),
         None => {
-            let target = std::env::var_os("CARGO_TARGET_DIR")
+            let target = env
+                .get("CARGO_TARGET_DIR")
                 .map(PathBuf::from)
                 .map(|t| {
                     if t.is_absolute() {
@@ -130,7 +137,7 @@ pub fn outputs_in(
     // remove its staging directory.
     let _busy = crate::interrupt::Busy::enter();
     let mut results = Results::default();
-    let cache = Cache::new(cache_dir(project, config));
+    let cache = Cache::new(cache_dir_in(project, config, env));
     let global = match shared_inputs(project, config, &cache, env, &mut results) {
         Ok(g) => g,
         Err(e) => {
@@ -139,7 +146,7 @@ pub fn outputs_in(
         }
     };
     let mut hashes = fingerprint::FileHashes::default();
-    let pending = look_up_sources(
+    let (mut pending, mut tentative) = look_up_sources(
         project,
         config,
         &cache,
@@ -149,14 +156,30 @@ pub fn outputs_in(
         &mut hashes,
         &mut results,
     );
-    if pending.is_empty() {
+    if pending.is_empty() && tentative.is_empty() {
         return results;
+    }
+    // Build scripts whose inputs changed rerun only in a cargo build: with
+    // nothing else to build, build one of the examples waiting on them.
+    if pending.is_empty()
+        && let Some(t) = tentative.pop()
+    {
+        pending.push(Pending {
+            name: t.name,
+            source_key: None,
+            previous: None,
+        });
     }
     let Some((compiled, started)) = build(project, config, &pending, opts, env, &mut results)
     else {
+        fail_all(
+            &mut results,
+            tentative.iter().map(|t| &t.name),
+            "could not run cargo",
+        );
         return results;
     };
-    let built = record_builds(
+    let mut built = record_builds(
         project,
         config,
         &cache,
@@ -166,8 +189,107 @@ pub fn outputs_in(
         started,
         &mut results,
     );
+    let unconfirmed = confirm(
+        project,
+        config,
+        &cache,
+        &global,
+        tentative,
+        &compiled,
+        started,
+        &mut results,
+    );
+    if !unconfirmed.is_empty()
+        && let Some((again, started)) =
+            build(project, config, &unconfirmed, opts, env, &mut results)
+    {
+        built.extend(record_builds(
+            project,
+            config,
+            &cache,
+            &global,
+            unconfirmed,
+            &again,
+            started,
+            &mut results,
+        ));
+    }
     stage_and_run_all(project, config, &cache, built, opts, &mut results);
     results
+}
+
+/// An example whose entry was found by its source key while a build script
+/// it depends on has changed inputs: the entry holds if, once the script
+/// has rerun, the key is the same.
+struct Tentative {
+    name: String,
+    record: fingerprint::Record,
+    key: String,
+    entry: Entry,
+}
+
+/// Step 3b: after cargo has run (and rerun the build scripts), serves each
+/// tentative example whose key is unchanged and records that its scripts'
+/// inputs are current again; returns the others, to be built.
+#[allow(clippy::too_many_arguments)] // the session's state, passed explicitly
+fn confirm(
+    project: &Project,
+    config: &Config,
+    cache: &Cache,
+    global: &Global,
+    tentative: Vec<Tentative>,
+    compiled: &crate::compile::Compiled,
+    started: std::time::SystemTime,
+    results: &mut Results,
+) -> Vec<Pending> {
+    let ran: BTreeSet<PathBuf> = compiled
+        .facts
+        .build_scripts
+        .iter()
+        .filter_map(|(out_dir, _)| Some(out_dir.parent()?.join("output")))
+        .collect();
+    let mut hashes = fingerprint::FileHashes::default();
+    let mut unconfirmed = Vec::new();
+    for mut t in tentative {
+        let key = fingerprint::source_key(
+            global,
+            &t.name,
+            &t.record,
+            config.data_for(&t.name),
+            &project.workspace,
+            &mut hashes,
+        );
+        let confirmed = matches!(&key, Ok(k) if k.key == t.key
+            && k.newest.is_none_or(|n| n < started)
+            && t.record.script_outputs.is_subset(&ran));
+        if !confirmed {
+            unconfirmed.push(Pending {
+                name: t.name,
+                source_key: None,
+                previous: None,
+            });
+            continue;
+        }
+        if let Ok(k) = key {
+            t.record.scripts_hash = k.scripts;
+        }
+        if let Err(e) = fingerprint::save_record(cache.dir(), global, &t.name, &t.record) {
+            results
+                .notes
+                .push(format!("could not write the cache: {e:#}"));
+        }
+        results.live.source.insert(t.key);
+        results.live.binary.insert(t.entry.binary_key.clone());
+        results.outcomes.insert(
+            t.name,
+            Outcome {
+                output: Ok(t.entry.output),
+                ran: false,
+                cached: true,
+            },
+        );
+    }
+    unconfirmed
 }
 
 fn fail_all<'a>(results: &mut Results, names: impl Iterator<Item = &'a String>, msg: &str) {
@@ -211,8 +333,9 @@ fn look_up_sources(
     opts: Options,
     hashes: &mut fingerprint::FileHashes,
     results: &mut Results,
-) -> Vec<Pending> {
+) -> (Vec<Pending>, Vec<Tentative>) {
     let mut pending = Vec::new();
+    let mut tentative = Vec::new();
     for name in names {
         if !project.examples.contains_key(name) {
             continue;
@@ -224,18 +347,22 @@ fn look_up_sources(
                 .records
                 .insert(fingerprint::record_path(cache.dir(), global, name));
         }
-        let key = match record.map(|r| {
+        let computed = record.as_ref().map(|r| {
             fingerprint::source_key(
                 global,
                 name,
-                &r,
+                r,
                 config.data_for(name),
                 &project.workspace,
                 hashes,
             )
-        }) {
-            None => None,
-            Some(Ok(k)) => Some(k.key),
+        });
+        let (key, fresh) = match computed {
+            None => (None, false),
+            Some(Ok(k)) => {
+                let fresh = record.as_ref().is_some_and(|r| k.scripts_fresh(r));
+                (Some(k.key), fresh)
+            }
             Some(Err(e)) => {
                 results
                     .outcomes
@@ -248,6 +375,15 @@ fn look_up_sources(
             (Some(key), false) => {
                 results.live.source.insert(key.clone());
                 match cache.get(Index::Source, key, name) {
+                    Lookup::Hit(entry) if entry.runs >= config.runs && !fresh => {
+                        tentative.push(Tentative {
+                            name: name.clone(),
+                            record: record.clone().unwrap_or_default(),
+                            key: key.clone(),
+                            entry,
+                        });
+                        continue;
+                    }
                     Lookup::Hit(entry) if entry.runs >= config.runs => {
                         results.live.binary.insert(entry.binary_key.clone());
                         results.outcomes.insert(
@@ -277,7 +413,7 @@ fn look_up_sources(
             previous,
         });
     }
-    pending
+    (pending, tentative)
 }
 
 /// Step 2: one cargo invocation for every example still missing; returns
@@ -292,7 +428,7 @@ fn build(
     results: &mut Results,
 ) -> Option<(crate::compile::Compiled, std::time::SystemTime)> {
     let to_build: Vec<String> = pending.iter().map(|p| p.name.clone()).collect();
-    results.built = to_build.len();
+    results.built += to_build.len();
     let started = std::time::SystemTime::now();
     match crate::compile::compile(
         &project.workspace,
@@ -373,7 +509,8 @@ fn record_builds(
             Ok((record, key))
         });
         match recorded {
-            Ok((record, key)) if key.newest.is_none_or(|t| t < started) => {
+            Ok((mut record, key)) if key.newest.is_none_or(|t| t < started) => {
+                record.scripts_hash = key.scripts.clone();
                 match fingerprint::save_record(cache.dir(), global, &p.name, &record) {
                     Ok(()) => {
                         results.live.records.insert(fingerprint::record_path(
@@ -661,7 +798,7 @@ pub fn prune_unreachable(
     config: &Config,
     env: &BuildEnv,
 ) -> Result<crate::cache::Pruned> {
-    let cache = Cache::new(cache_dir(project, config));
+    let cache = Cache::new(cache_dir_in(project, config, env));
     let mut results = Results::default();
     let global = shared_inputs(project, config, &cache, env, &mut results)?;
     let mut hashes = fingerprint::FileHashes::default();
@@ -699,10 +836,11 @@ pub fn prune_if_over_limit(
     project: &Project,
     config: &Config,
     results: &Results,
+    env: &BuildEnv,
 ) -> Option<Result<crate::cache::Pruned>> {
     if !results.keyed {
         return None;
     }
-    let cache = Cache::new(cache_dir(project, config));
+    let cache = Cache::new(cache_dir_in(project, config, env));
     (cache.size() > config.cache_limit).then(|| cache.prune(&results.live))
 }

@@ -78,6 +78,9 @@ pub fn check_example(book_root: &Path, name: &str) -> Result<(), String> {
     .map(drop)
 }
 
+/// The cache directory of a fixture copy, relative to it (see [`fixture`]).
+pub const FIXTURE_CACHE: &str = ".mdbook-exec-cache";
+
 /// A copy of one of this crate's fixture workspaces (`tests/fixtures/NAME`:
 /// `good`, `bad`, `faults`, `deps`, `code`, `inputs`) in a new temporary
 /// directory, for the integration tests of this crate and of the front end.
@@ -119,7 +122,7 @@ pub fn copy_fixture(name: &str, dest: &Path) -> std::io::Result<()> {
     };
     let at = at + "[preprocessor.exec]\n".len();
     let text = format!(
-        "{}cache-dir = \".mdbook-exec-cache\"\n{}",
+        "{}cache-dir = \"{FIXTURE_CACHE}\"\n{}",
         &text[..at],
         &text[at..]
     );

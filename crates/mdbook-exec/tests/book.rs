@@ -346,6 +346,35 @@ fn editing_one_example_reruns_only_it() {
     assert_eq!(report.verified, 4);
 }
 
+/// Two clones sharing one `CARGO_TARGET_DIR` (a common set-up) build the
+/// same executables; a test counting runs must not find the other clone's
+/// entries. Every fixture copy has a cache of its own.
+#[test]
+fn fixture_copies_sharing_a_target_dir_do_not_share_a_cache() {
+    let target = tempfile::tempdir().unwrap();
+    let env = mdbook_exec::fingerprint::BuildEnv::current().with("CARGO_TARGET_DIR", target.path());
+    for clone in ["first", "second"] {
+        let ws = fixture("good");
+        let book = ws.path().join("book");
+        let md = MDBook::load(&book).unwrap();
+        let config = Config::from_mdbook(&md.config, &book).unwrap();
+        let mut b = md.book.clone();
+        let first =
+            mdbook_exec::book::process_in(&mut b, &book, &md.source_dir(), &config, quiet(), &env)
+                .unwrap();
+        assert!(first.errors.is_empty(), "{clone}: {:?}", first.errors);
+        assert_eq!(
+            first.summary(),
+            "examples: 4 verified, 4 run, 0 from cache",
+            "the {clone} clone's first build runs everything itself"
+        );
+    }
+    assert!(
+        !target.path().join("mdbook-exec").exists(),
+        "no cache in the shared target directory"
+    );
+}
+
 #[test]
 fn the_binary_speaks_mdbooks_protocol() {
     let exe = env!("CARGO_BIN_EXE_mdbook-exec");

@@ -80,6 +80,20 @@ fn reruns_with_diff(report: &Report, name: &str, diff: &str) {
     );
 }
 
+/// A changed documented output fails with the diff, whether or not the
+/// program ran.
+fn reruns_with_diff_or_cached(report: &Report, name: &str, diff: &str) {
+    let hit = report
+        .errors
+        .iter()
+        .any(|e| e.contains(&format!("example `{name}`")) && e.contains(diff));
+    assert!(
+        hit,
+        "no diff {diff:?} for `{name}` in:\n{}",
+        report.errors.join("\n\n")
+    );
+}
+
 #[test]
 fn a_mod_file_is_an_input() {
     let (ws, book) = fixture();
@@ -88,7 +102,13 @@ fn a_mod_file_is_an_input() {
     edit(ws.path().join("examples/parts/part.rs"), "= 1", "= 2");
     let r = build(&book, &env);
     reruns_with_diff(&r, "modded", "-part = 1\n+part = 2");
-    assert_eq!(r.ran, 1, "only the example that reads it: {}", r.summary());
+    assert_eq!(
+        (r.built, r.ran),
+        (1, 1),
+        "only the example that reads it, though the build script watches \
+         examples/: {}",
+        r.summary()
+    );
 }
 
 #[test]
@@ -142,6 +162,41 @@ fn an_env_variable_read_by_option_env_is_an_input() {
     let r = build(&book, &env);
     assert!(r.errors.is_empty(), "{:#?}", r.errors);
     assert_eq!((r.built, r.ran), (0, 0), "{}", r.summary());
+}
+
+/// The build script watches `examples/`: editing a documented output
+/// reruns it, and that needs a cargo build, of one example only; the
+/// script tells the compiler nothing new, so every entry holds.
+#[test]
+fn a_build_script_input_that_changes_nothing_costs_one_build() {
+    let (ws, book) = fixture();
+    let env = base_env();
+    warm(&book, &env);
+    write(ws.path().join("examples/included.stdout"), "body 2\n");
+    let r = build(&book, &env);
+    assert_eq!((r.built, r.ran), (1, 0), "{}", r.summary());
+    reruns_with_diff_or_cached(&r, "included", "-body 2\n+body 1");
+    write(ws.path().join("examples/included.stdout"), "body 1\n");
+    let r = build(&book, &env);
+    assert!(r.errors.is_empty(), "{:#?}", r.errors);
+    let r = build(&book, &env);
+    assert_eq!(
+        (r.built, r.ran),
+        (0, 0),
+        "confirmed and recorded: {}",
+        r.summary()
+    );
+}
+
+/// What a build script tells the compiler is an input: `data/flag.txt`
+/// turns `--cfg fixture_flag` on.
+#[test]
+fn what_a_build_script_tells_the_compiler_is_an_input() {
+    let (ws, book) = fixture();
+    let env = base_env();
+    warm(&book, &env);
+    write(ws.path().join("data/flag.txt"), "on\n");
+    reruns_with_diff(&build(&book, &env), "cfgflag", "-flag off\n+flag on");
 }
 
 #[test]

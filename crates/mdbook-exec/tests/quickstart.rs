@@ -119,4 +119,27 @@ fn the_readme_quickstart_works_in_a_fresh_project() {
         read(&project.join("examples/hello.stdout")),
         "Hello from a verified example!\n"
     );
+
+    // mdbook-exec prune, from the project's root, keeps what is live.
+    let out = Command::new(exe)
+        .args(["prune"])
+        .current_dir(&project)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(exe)
+        .args(["check"])
+        .current_dir(&project)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("1 verified, 0 run, 1 from cache"),
+        "{stderr}"
+    );
 }

@@ -32,6 +32,23 @@ pub struct Record {
     /// compiler saw (`None`: unset, or only declared by a build script). The
     /// key hashes their value *now*; the one seen is kept for diagnosis.
     pub env: BTreeMap<String, Option<String>>,
+    /// Build scripts' `output` files: everything a build script tells the
+    /// compiler (`rustc-cfg`, `rustc-env`, link arguments). Their content
+    /// is in the key.
+    #[serde(default)]
+    pub script_outputs: BTreeSet<PathBuf>,
+    /// Build scripts' declared inputs (`rerun-if-changed`). They are not in
+    /// the key: when one changes, cargo reruns the script in its next build,
+    /// and what matters is whether the script then tells the compiler
+    /// anything new (its output, in the key) or writes anything new to
+    /// `OUT_DIR` that the example reads (listed in `files`). See
+    /// [`crate::session`]: such an example is confirmed after a build.
+    #[serde(default)]
+    pub script_inputs: BTreeSet<PathBuf>,
+    /// The hash of `script_inputs` when the scripts last ran
+    /// ([`crate::fingerprint::SourceKey::scripts`]).
+    #[serde(default)]
+    pub scripts_hash: String,
 }
 
 /// What one cargo invocation says about every unit it built, beyond each
@@ -235,6 +252,7 @@ pub fn record_for(
             }
         }
     }
+    let mut own = BTreeSet::new();
     for (out_dir, package_dir) in &facts.build_scripts {
         let Some(output) = out_dir.parent().map(|p| p.join("output")) else {
             continue;
@@ -251,14 +269,35 @@ pub fn record_for(
             if let Some(var) = directive.strip_prefix("rerun-if-env-changed=") {
                 declared = true;
                 record.env.entry(var.trim().to_owned()).or_insert(None);
-            } else if directive.starts_with("rerun-if-changed=") {
+            } else if let Some(path) = directive.strip_prefix("rerun-if-changed=") {
                 declared = true;
+                // Relative to the package; a registry package's inputs are
+                // its own immutable sources, or files outside any package.
+                if let Some(dir) = package_dir {
+                    record.script_inputs.insert(dir.join(path.trim()));
+                } else if Path::new(path.trim()).is_absolute() {
+                    record.script_inputs.insert(PathBuf::from(path.trim()));
+                }
             }
         }
         if !declared && let Some(dir) = package_dir {
-            record.files.insert(dir.clone());
+            // A script that declares nothing reruns on any change in its
+            // package.
+            record.script_inputs.insert(dir.clone());
         }
+        record.script_outputs.insert(output);
     }
+    // What rustc itself read stays in the key even when a build script also
+    // watches it; the rest of a script's inputs leave it.
+    if let Some(rustc_d) = rustc_depinfo_path(exe, name)
+        && let Ok(text) = std::fs::read_to_string(&rustc_d)
+    {
+        own.extend(parse(&text, workspace).files);
+    }
+    let script_inputs = record.script_inputs.clone();
+    record
+        .files
+        .retain(|f| own.contains(f) || !script_inputs.contains(f));
     Ok(record)
 }
 
@@ -373,15 +412,22 @@ mod tests {
         let d = t.path();
         std::fs::write(d.join("ex.rs"), "").unwrap();
         std::fs::write(d.join("ex"), "").unwrap();
+        // Cargo's dep-info lists the script's inputs with the sources.
         std::fs::write(
             d.join("ex.d"),
-            format!("x: {}\n", d.join("ex.rs").display()),
+            format!(
+                "x: {} {} {}\n",
+                d.join("ex.rs").display(),
+                d.join("pkg-a/build.rs").display(),
+                d.join("pkg-a/watched").display()
+            ),
         )
         .unwrap();
         for (pkg, output) in [
             (
                 "a",
-                "cargo::rerun-if-env-changed=CC\ncargo::rerun-if-changed=build.rs\n",
+                "cargo::rerun-if-env-changed=CC\ncargo::rerun-if-changed=build.rs\n\
+                 cargo::rerun-if-changed=watched\n",
             ),
             ("b", "cargo:rustc-cfg=foo\n"),
         ] {
@@ -397,7 +443,26 @@ mod tests {
         };
         let r = record_for(&d.join("ex"), "ex", &d.join("ex.rs"), d, &facts).unwrap();
         assert_eq!(r.env.get("CC"), Some(&None));
-        assert!(r.files.contains(&d.join("pkg-b")), "declares nothing");
-        assert!(!r.files.contains(&d.join("pkg-a")));
+        assert_eq!(
+            r.script_inputs,
+            [
+                d.join("pkg-a/build.rs"),
+                d.join("pkg-a/watched"),
+                d.join("pkg-b")
+            ]
+            .into_iter()
+            .collect()
+        );
+        assert_eq!(
+            r.script_outputs,
+            [d.join("a/output"), d.join("b/output")]
+                .into_iter()
+                .collect()
+        );
+        assert_eq!(
+            r.files,
+            [d.join("ex.rs")].into_iter().collect(),
+            "a script's inputs leave the key; its output is in it"
+        );
     }
 }

@@ -159,8 +159,20 @@ impl FileHashes {
 pub struct SourceKey {
     /// The key.
     pub key: String,
-    /// When the newest input was last modified.
+    /// The hash of the build scripts' declared inputs: when it differs from
+    /// the record's, the scripts will rerun in the next cargo build, and an
+    /// entry found by `key` holds only once they have run and told the
+    /// compiler nothing new.
+    pub scripts: String,
+    /// When the newest input (the scripts' included) was last modified.
     pub newest: Option<SystemTime>,
+}
+
+impl SourceKey {
+    /// Whether the build scripts' inputs are as when `record` was taken.
+    pub fn scripts_fresh(&self, record: &Record) -> bool {
+        self.scripts == record.scripts_hash
+    }
 }
 
 /// The source key of example `name` from the record of its last build.
@@ -194,9 +206,25 @@ pub fn source_key(
             None => field(&mut h, "now-unset", b""),
         }
     }
+    for output in &record.script_outputs {
+        field(
+            &mut h,
+            "script-output",
+            output.as_os_str().as_encoded_bytes(),
+        );
+        field(&mut h, "content", hashes.get(output)?.hash.as_bytes());
+    }
     data_files(&mut h, data, workspace, name)?;
+    let mut scripts = blake3::Hasher::new();
+    for input in &record.script_inputs {
+        let hashed = hashes.get(input)?;
+        field(&mut scripts, "input", input.as_os_str().as_encoded_bytes());
+        field(&mut scripts, "content", hashed.hash.as_bytes());
+        newest = newest.max(hashed.newest);
+    }
     Ok(SourceKey {
         key: h.finalize().to_hex().to_string(),
+        scripts: scripts.finalize().to_hex().to_string(),
         newest,
     })
 }
@@ -341,6 +369,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), v.map(str::to_owned)))
                 .collect(),
+            ..Record::default()
         }
     }
 
@@ -401,6 +430,28 @@ mod tests {
         };
         let r3 = record(&[&ws.join("e.rs")], &[("CARGO_PKG_NAME", Some("fixture"))]);
         assert_eq!(key(&g, &r3, &[], ws), key(&g3, &r3, &[], ws));
+    }
+
+    #[test]
+    fn script_outputs_are_in_the_key_and_script_inputs_only_in_freshness() {
+        let t = tempfile::tempdir().unwrap();
+        let ws = t.path();
+        std::fs::write(ws.join("output"), "cargo::rerun-if-changed=x\n").unwrap();
+        std::fs::write(ws.join("x"), "1").unwrap();
+        let g = Global::fixed("g");
+        let mut r = record(&[], &[]);
+        r.script_outputs.insert(ws.join("output"));
+        r.script_inputs.insert(ws.join("x"));
+        let k = |r: &Record| source_key(&g, "e", r, &[], ws, &mut FileHashes::default()).unwrap();
+        let k1 = k(&r);
+        r.scripts_hash = k1.scripts.clone();
+        assert!(k1.scripts_fresh(&r));
+        std::fs::write(ws.join("x"), "2").unwrap();
+        let k2 = k(&r);
+        assert_eq!(k1.key, k2.key, "a script's input is not in the key");
+        assert!(!k2.scripts_fresh(&r), "but it makes the entry tentative");
+        std::fs::write(ws.join("output"), "cargo::rustc-cfg=x\n").unwrap();
+        assert_ne!(k1.key, k(&r).key, "what the script tells the compiler is");
     }
 
     #[test]
