@@ -85,7 +85,8 @@ fn sigterm_stops_every_example_and_leaves_files_whole() {
 
     // No staging directory, no temporary file, nothing cached for the
     // interrupted run, and the documented output untouched.
-    let cache = root.join("target/mdbook-exec");
+    let cache = root.join(mdbook_exec::testing::FIXTURE_CACHE);
+    assert!(cache.is_dir(), "the session used {}", cache.display());
     let left = files_under(&cache);
     assert!(
         !left
