@@ -67,7 +67,17 @@ enum Command {
 
 fn main() -> ExitCode {
     init_logging();
-    match run(Cli::parse()) {
+    // Ctrl-C or SIGTERM stops every running example (mdbook_exec::interrupt).
+    if let Err(e) = mdbook_exec::interrupt::install() {
+        eprintln!(
+            "warning: cannot handle Ctrl-C ({e}); an interrupted build may leave examples running"
+        );
+    }
+    let result = run(Cli::parse());
+    if mdbook_exec::interrupt::requested() {
+        return ExitCode::from(mdbook_exec::interrupt::EXIT_STATUS);
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -380,6 +380,26 @@ mod tests {
     }
 
     #[test]
+    fn layout_and_commands() {
+        let c = parse("").unwrap();
+        assert_eq!(c.examples_dir, PathBuf::from("examples"));
+        assert_eq!(c.output_extension, "stdout");
+        assert_eq!(c.run_command("a"), "cargo run --example a");
+        assert_eq!(c.bless_command(&["a", "b"]), "mdbook-exec bless a b");
+        let c = parse(
+            "examples-dir = \"demos/examples\"\noutput-extension = \"out\"\npackage = \"demos\"\n\
+             bless-command = \"cargo xtask bless\"",
+        )
+        .unwrap();
+        assert_eq!(c.examples_dir, PathBuf::from("demos/examples"));
+        assert_eq!(c.run_command("a"), "cargo run -p demos --example a");
+        assert_eq!(c.bless_command(&["a"]), "cargo xtask bless a");
+        assert!(parse("examples-dir = \"../x\"").is_err());
+        assert!(parse("output-extension = \"rs\"").is_err());
+        assert!(parse("output-extension = \"a/b\"").is_err());
+    }
+
+    #[test]
     fn cache_limit_defaults_to_256_mib() {
         assert_eq!(parse("").unwrap().cache_limit, 256 << 20);
         assert_eq!(parse("cache-limit = 0").unwrap().cache_limit, 0);
@@ -407,26 +427,6 @@ mod tests {
             let e = parse(&format!("require-shown = [\"{bad}\"]")).unwrap_err();
             assert!(e.contains("inside the workspace"), "{bad}: {e}");
         }
-    }
-
-    #[test]
-    fn layout_and_commands() {
-        let c = parse("").unwrap();
-        assert_eq!(c.examples_dir, PathBuf::from("examples"));
-        assert_eq!(c.output_extension, "stdout");
-        assert_eq!(c.run_command("a"), "cargo run --example a");
-        assert_eq!(c.bless_command(&["a", "b"]), "mdbook-exec bless a b");
-        let c = parse(
-            "examples-dir = \"demos/examples\"\noutput-extension = \"out\"\npackage = \"demos\"\n\
-             bless-command = \"cargo xtask bless\"",
-        )
-        .unwrap();
-        assert_eq!(c.examples_dir, PathBuf::from("demos/examples"));
-        assert_eq!(c.run_command("a"), "cargo run -p demos --example a");
-        assert_eq!(c.bless_command(&["a"]), "cargo xtask bless a");
-        assert!(parse("examples-dir = \"../x\"").is_err());
-        assert!(parse("output-extension = \"rs\"").is_err());
-        assert!(parse("output-extension = \"a/b\"").is_err());
     }
 
     #[test]

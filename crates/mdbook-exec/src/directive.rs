@@ -392,7 +392,7 @@ pub fn parse_body(body: &str) -> Result<Option<Kind>, String> {
             if target.is_empty() {
                 return Err(format!(
                     "`{shown}` needs an example name and a caption, e.g. \
-                     `{{{{#figure lr_schedule 余弦退火的学习率曲线}}}}`"
+                     `{{{{#figure lr_schedule The learning rate over training}}}}`"
                 ));
             }
             if caption.is_empty() {

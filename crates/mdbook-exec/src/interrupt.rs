@@ -17,7 +17,7 @@ static REQUESTED: AtomicBool = AtomicBool::new(false);
 static BUSY: AtomicUsize = AtomicUsize::new(0);
 
 /// The exit status of an interrupted build (128 + SIGINT, as shells use).
-pub const EXIT_STATUS: i32 = 130;
+pub const EXIT_STATUS: u8 = 130;
 
 /// How long work in progress may take to wind down after an interruption
 /// before the process exits anyway.
@@ -43,14 +43,14 @@ pub fn install() -> Result<(), ctrlc::Error> {
     ctrlc::set_handler(|| {
         if REQUESTED.swap(true, Ordering::SeqCst) {
             // A second signal while winding down: stop waiting.
-            std::process::exit(EXIT_STATUS);
+            std::process::exit(i32::from(EXIT_STATUS));
         }
         eprintln!("interrupted: stopping the running examples");
         let deadline = Instant::now() + GRACE;
         while BUSY.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
         }
-        std::process::exit(EXIT_STATUS);
+        std::process::exit(i32::from(EXIT_STATUS));
     })
 }
 

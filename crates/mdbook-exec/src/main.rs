@@ -37,9 +37,10 @@ enum Command {
     },
     /// Compile, run and verify every example the book uses; render nothing.
     Check {
-        /// The book directory (holding book.toml).
-        #[arg(long, default_value = ".")]
-        book: PathBuf,
+        /// The book directory (holding book.toml); default: the current
+        /// directory if it holds one, else ./book.
+        #[arg(long)]
+        book: Option<PathBuf>,
         /// Ignore cached outputs: rebuild and rerun every example.
         #[arg(long)]
         force: bool,
@@ -47,16 +48,18 @@ enum Command {
     /// Remove every cached output, record and memo that no current key
     /// reaches (builds also do it once the cache passes `cache-limit`).
     Prune {
-        /// The book directory (holding book.toml).
-        #[arg(long, default_value = ".")]
-        book: PathBuf,
+        /// The book directory (holding book.toml); default: the current
+        /// directory if it holds one, else ./book.
+        #[arg(long)]
+        book: Option<PathBuf>,
     },
     /// Record the current output of these examples (all if none) as their
     /// documented output (NAME.stdout). Refuses when CI is set.
     Bless {
-        /// The book directory (holding book.toml).
-        #[arg(long, default_value = ".")]
-        book: PathBuf,
+        /// The book directory (holding book.toml); default: the current
+        /// directory if it holds one, else ./book.
+        #[arg(long)]
+        book: Option<PathBuf>,
         /// Example names.
         names: Vec<String>,
     },
@@ -72,13 +75,18 @@ fn main() -> ExitCode {
     let result = match cli.command {
         None => mdbook_exec::handle_preprocessing(&Exec::new()).map(|()| true),
         Some(Command::Supports { renderer }) => Exec::new().supports_renderer(&renderer),
-        Some(Command::Check { book, force }) => check(&book, force).map(|()| true),
-        Some(Command::Bless { book, names }) => bless(&book, &names).map(|()| true),
-        Some(Command::Prune { book }) => mdbook_exec::prune(&book).map(|p| {
+        Some(Command::Check { book, force }) => check(&book_root(book), force).map(|()| true),
+        Some(Command::Bless { book, names }) => bless(&book_root(book), &names).map(|()| true),
+        Some(Command::Prune { book }) => mdbook_exec::prune(&book_root(book)).map(|p| {
             eprintln!("{p}");
             true
         }),
     };
+    if mdbook_exec::interrupt::requested() {
+        // The handler exits too, once the running examples are stopped;
+        // whichever comes first, the status says "interrupted".
+        return ExitCode::from(mdbook_exec::interrupt::EXIT_STATUS);
+    }
     match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
@@ -87,6 +95,20 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `--book`, or the current directory if it holds a `book.toml`, or
+/// `./book` (the layout of `mdbook init book` in a cargo project).
+fn book_root(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| {
+        if std::path::Path::new("book.toml").is_file()
+            || !std::path::Path::new("book/book.toml").is_file()
+        {
+            PathBuf::from(".")
+        } else {
+            PathBuf::from("book")
+        }
+    })
 }
 
 fn check(book_root: &std::path::Path, force: bool) -> Result<()> {

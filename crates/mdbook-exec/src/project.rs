@@ -126,11 +126,17 @@ impl Project {
     }
 
     /// A path relative to the workspace root, for messages.
+    /// With `/` between components on every system, so that messages
+    /// read the same on Windows.
     pub fn rel(&self, path: &Path) -> String {
-        path.strip_prefix(&self.workspace)
-            .unwrap_or(path)
-            .display()
-            .to_string()
+        let rel = path.strip_prefix(&self.workspace).unwrap_or(path);
+        if rel.is_absolute() {
+            return rel.display().to_string();
+        }
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
     }
 }
 

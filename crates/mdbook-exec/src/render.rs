@@ -114,7 +114,7 @@ fn path_span(cfg: &Config, name: &str) -> String {
     )
 }
 
-/// The source block.
+/// The source block of an example.
 pub fn source(cfg: &Config, name: &str, code: &str, anchor: Option<&str>) -> String {
     source_block(cfg, &source_path(cfg, name), code, anchor)
 }
@@ -122,13 +122,13 @@ pub fn source(cfg: &Config, name: &str, code: &str, anchor: Option<&str>) -> Str
 /// A source block labelled with `path` (and the anchor, if any).
 fn source_block(cfg: &Config, path: &str, code: &str, anchor: Option<&str>) -> String {
     let mut out = String::new();
-    let path_span = format!("<span class=\"exec-path\">{}</span>", escape(path));
+    let path_html = format!("<span class=\"exec-path\">{}</span>", escape(path));
     let label = match anchor {
         Some(a) => format!(
-            "{path_span} <span class=\"exec-anchor\">{}</span>",
+            "{path_html} <span class=\"exec-anchor\">{}</span>",
             fill_html(&cfg.labels.excerpt, &[("anchor", &escape(a))])
         ),
-        None => path_span,
+        None => path_html,
     };
     let _ = write!(
         out,

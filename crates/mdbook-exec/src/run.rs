@@ -395,7 +395,8 @@ pub fn staged_path(dir: &Path, name: &str, key: &str) -> PathBuf {
     dir.join(format!("{name}-{}", &key[..16.min(key.len())]))
 }
 
-#[cfg(test)]
+// The programs here are shell scripts.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

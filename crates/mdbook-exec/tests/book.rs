@@ -403,3 +403,100 @@ fn the_binary_speaks_mdbooks_protocol() {
         "{html}"
     );
 }
+
+/// A book with nothing but `[preprocessor.exec]`: English labels, and
+/// directives pulled in with `{{#include}}` are expanded, while escaped
+/// ones and other preprocessors' stay.
+#[test]
+fn includes_are_expanded_and_other_directives_left_alone() {
+    let ws = fixture("plain");
+    let book = ws.path().join("book");
+    load(&book).build().unwrap();
+    let html = read(book.join("book/chapter.html"));
+    assert!(html.contains("From an included file:"), "{html}");
+    assert!(html.contains("class=\"exec exec-example\""), "{html}");
+    assert!(html.contains("hello from an included page"), "{html}");
+    assert!(html.contains("The answer is 42."), "{html}");
+    assert!(html.contains(">✓ verified</span>"), "{html}");
+    assert!(html.contains(">Output</span>"), "{html}");
+    assert!(!html.contains("已验证"), "no Chinese by default");
+    assert!(
+        html.contains("Written literally: {{#example hello}} stays"),
+        "an escaped directive is unescaped by links, not expanded: {html}"
+    );
+    assert!(
+        html.contains("{{#other-tool thing}} belongs to another preprocessor"),
+        "{html}"
+    );
+
+    // Strict: the unknown directive is an error with a hint; a problem in
+    // an included file is reported where it was written.
+    let toml = read(book.join("book.toml")).replace(
+        "before = [\"links\"]",
+        "before = [\"links\"]\nstrict = true",
+    );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let shared = book.join("src/parts/shared.md");
+    let text = read(shared.clone()) + "\n{{#value hello}}\n";
+    std::fs::write(&shared, text).unwrap();
+    let report = process(&book);
+    let joined = report.errors.join("\n");
+    assert!(
+        joined.contains("book/src/chapter.md:7: unknown directive `{{#other-tool thing}}`"),
+        "{joined}"
+    );
+    assert!(
+        joined.contains("book/src/parts/shared.md:7 (included in book/src/chapter.md): `{{#value hello}}` needs a key"),
+        "{joined}"
+    );
+    assert_eq!(report.errors.len(), 2, "{joined}");
+}
+
+/// The layout is configurable: programs in another directory, documented
+/// outputs with another extension, hints naming the owning package.
+#[test]
+fn a_configured_layout_builds() {
+    let ws = fixture("plain");
+    let root = ws.path();
+    std::fs::create_dir_all(root.join("demos/ex")).unwrap();
+    std::fs::rename(
+        root.join("examples/hello.rs"),
+        root.join("demos/ex/hello.rs"),
+    )
+    .unwrap();
+    std::fs::rename(
+        root.join("examples/hello.stdout"),
+        root.join("demos/ex/hello.out"),
+    )
+    .unwrap();
+    std::fs::remove_dir(root.join("examples")).unwrap();
+    let manifest = read(root.join("Cargo.toml"))
+        + "\n[[example]]\nname = \"hello\"\npath = \"demos/ex/hello.rs\"\n";
+    std::fs::write(root.join("Cargo.toml"), manifest).unwrap();
+    let book = root.join("book");
+    let toml = read(book.join("book.toml")).replace(
+        "before = [\"links\"]",
+        "before = [\"links\"]\nexamples-dir = \"demos/ex\"\noutput-extension = \"out\"\n\
+         package = \"fixture-plain\"",
+    );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    load(&book).build().unwrap();
+    let html = read(book.join("book/chapter.html"));
+    assert!(html.contains("hello from an included page"), "{html}");
+    assert!(html.contains(">demos/ex/hello.rs</span>"), "{html}");
+    assert!(
+        html.contains("the output matches demos/ex/hello.out"),
+        "{html}"
+    );
+    assert!(
+        html.contains("cargo run -p fixture-plain --example hello"),
+        "{html}"
+    );
+
+    // A changed documented output is found there, and named in the error.
+    std::fs::write(root.join("demos/ex/hello.out"), "other\n").unwrap();
+    let report = process(&book);
+    let joined = report.errors.join("\n");
+    assert!(joined.contains("demos/ex/hello.out"), "{joined}");
+    assert!(joined.contains("mdbook-exec bless hello"), "{joined}");
+}

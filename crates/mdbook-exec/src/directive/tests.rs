@@ -264,3 +264,24 @@ fn code_directive_takes_a_workspace_relative_path() {
         std::path::Path::new("a/c.rs")
     );
 }
+
+#[test]
+fn unknown_directives_belong_to_other_preprocessors_unless_strict() {
+    let src = "a {{#other-tool x}} b\n\n{{#exmaple demo}}\n\n{{#unclosed y\n\n{{#example demo\n";
+    let (found, errors) = crate::directive::find_with(src, false);
+    assert_eq!(errors.len(), 1, "only our own unterminated one: {errors:?}");
+    assert!(
+        errors[0]
+            .message
+            .contains("unterminated directive `{{#example demo`")
+    );
+    assert_eq!(found.len(), 1);
+    let (_, strict) = crate::directive::find_with(src, true);
+    let messages: Vec<&str> = strict.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(strict.len(), 4, "{messages:#?}");
+    assert!(
+        messages[1].contains("did you mean `{{#example}}`"),
+        "{messages:#?}"
+    );
+    assert_eq!(strict[1].line, 3);
+}
