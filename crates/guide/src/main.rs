@@ -45,6 +45,9 @@ enum Command {
         /// Example names.
         names: Vec<String>,
     },
+    /// Remove every cached output no current key reaches (a build also does
+    /// it once the cache passes `cache-limit`).
+    Prune,
     /// Write a copy of the book with every directive expanded and no
     /// `[preprocessor.exec]`, for a plain mdBook (the benchmark's floor).
     #[command(hide = true)]
@@ -64,7 +67,17 @@ enum Command {
 
 fn main() -> ExitCode {
     init_logging();
-    match run(Cli::parse()) {
+    // Ctrl-C or SIGTERM stops every running example (mdbook_exec::interrupt).
+    if let Err(e) = mdbook_exec::interrupt::install() {
+        eprintln!(
+            "warning: cannot handle Ctrl-C ({e}); an interrupted build may leave examples running"
+        );
+    }
+    let result = run(Cli::parse());
+    if mdbook_exec::interrupt::requested() {
+        return ExitCode::from(mdbook_exec::interrupt::EXIT_STATUS);
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -156,6 +169,10 @@ fn run(cli: Cli) -> Result<()> {
                     b.failed.len()
                 );
             }
+        }
+        Command::Prune => {
+            let pruned = mdbook_exec::prune(&book)?;
+            eprintln!("{pruned}");
         }
         Command::Splice { out } => {
             let report = guide::splice(&book, &out, &BuildOptions::default())?;
