@@ -109,11 +109,14 @@ fn run(cli: Cli) -> Result<()> {
                 },
             };
             let built = guide::build(&book, &opts)?;
-            eprintln!(
-                "search: {} sections indexed with Chinese bigrams ({} KiB)",
-                built.search.documents,
-                built.search.bytes_after / 1024
-            );
+            match &built.search {
+                Some(search) => eprintln!(
+                    "search: {} sections indexed with Chinese bigrams ({} KiB)",
+                    search.documents,
+                    search.bytes_after / 1024
+                ),
+                None => eprintln!("search: turned off in book.toml, no index written"),
+            }
             eprintln!("site written to {}", built.html_dir.display());
         }
         Command::Check { force } => {
