@@ -26,7 +26,8 @@ pub struct Built {
     /// The directory holding `index.html`.
     pub html_dir: PathBuf,
     /// What the Chinese search rewrite did; `None` when the book turns
-    /// search off (`[output.html.search] enable = false`).
+    /// search off (`[output.html.search] enable = false`) or the build kept
+    /// mdBook's own index ([`BuildOptions::stock_search`]).
     pub search: Option<search::SearchStats>,
 }
 
@@ -40,6 +41,8 @@ pub struct BuildOptions {
     pub draft: bool,
     /// Engine options (quiet cargo, ignore the cache).
     pub exec: Options,
+    /// Leave mdBook's search index as mdBook wrote it (benchmarks only).
+    pub stock_search: bool,
 }
 
 /// Loads the book at `book_root` with our preprocessors registered
@@ -85,7 +88,7 @@ pub fn build(book_root: &Path, opts: &BuildOptions) -> Result<Built> {
     }
     stamp::stamp_pages(&html_dir, &stamp::Stamp::current(book_root))
         .with_context(|| format!("stamping the pages in {}", html_dir.display()))?;
-    let search = if search_enabled(&md)? {
+    let search = if !opts.stock_search && search_enabled(&md)? {
         Some(
             search::rewrite_search_index(&html_dir)
                 .with_context(|| format!("rewriting the search index in {}", html_dir.display()))?,

@@ -32,6 +32,10 @@ enum Command {
         /// Ignore cached outputs: rebuild and rerun every example.
         #[arg(long)]
         force: bool,
+        /// Keep mdBook's own search index (no Chinese bigrams): what stock
+        /// mdBook writes, for benchmarks (benches/search).
+        #[arg(long)]
+        stock_search: bool,
     },
     /// Verify every example the book uses; render nothing.
     Check {
@@ -99,10 +103,16 @@ fn run(cli: Cli) -> Result<()> {
         None => guide::find_book_root()?,
     };
     match cli.command {
-        Command::Build { dest, draft, force } => {
+        Command::Build {
+            dest,
+            draft,
+            force,
+            stock_search,
+        } => {
             let opts = BuildOptions {
                 dest,
                 draft,
+                stock_search,
                 exec: guide::Options {
                     quiet: false,
                     force,
@@ -115,6 +125,9 @@ fn run(cli: Cli) -> Result<()> {
                     search.documents,
                     search.bytes_after / 1024
                 ),
+                None if stock_search => {
+                    eprintln!("search: mdBook's own index kept (--stock-search)")
+                }
                 None => eprintln!("search: turned off in book.toml, no index written"),
             }
             eprintln!("site written to {}", built.html_dir.display());
