@@ -55,33 +55,40 @@
     ];
     // Landmarks need distinct names (axe `landmark-unique`): number them.
     var counts = {};
-    function markScrollable(el, what) {
-        var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
-        if (scrolls) {
-            if (!el.hasAttribute('tabindex')) {
-                el.setAttribute('tabindex', '0');
-            }
-            el.setAttribute('role', 'region');
-            if (!el.dataset.zhRegion) {
-                counts[what] = (counts[what] || 0) + 1;
-                el.dataset.zhRegion = String(counts[what]);
-            }
-            el.setAttribute('aria-label', '可滚动的' + what + '（第 ' + el.dataset.zhRegion + ' 处）');
-            el.classList.add('zh-scrolls');
-            var atEnd = el.scrollLeft + el.clientWidth >= el.scrollWidth - 1;
-            el.classList.toggle('zh-scrolled-end', atEnd);
-        } else if (el.classList.contains('zh-scrolls')) {
-            el.removeAttribute('tabindex');
-            el.removeAttribute('role');
-            el.removeAttribute('aria-label');
-            el.classList.remove('zh-scrolls', 'zh-scrolled-end');
-        }
-    }
+    // Read every size first, then write: interleaving the two would force
+    // a layout per box (long tasks on pages with hundreds of formulas).
     function markAll() {
+        var boxes = [];
         KINDS.forEach(function (kind) {
             document.querySelectorAll('main ' + kind[0]).forEach(function (el) {
-                markScrollable(el, kind[1]);
+                boxes.push({
+                    el: el,
+                    what: kind[1],
+                    scrolls: el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1,
+                    atEnd: el.scrollLeft + el.clientWidth >= el.scrollWidth - 1,
+                });
             });
+        });
+        boxes.forEach(function (b) {
+            var el = b.el;
+            if (b.scrolls) {
+                if (!el.hasAttribute('tabindex')) {
+                    el.setAttribute('tabindex', '0');
+                }
+                el.setAttribute('role', 'region');
+                if (!el.dataset.zhRegion) {
+                    counts[b.what] = (counts[b.what] || 0) + 1;
+                    el.dataset.zhRegion = String(counts[b.what]);
+                }
+                el.setAttribute('aria-label', '可滚动的' + b.what + '（第 ' + el.dataset.zhRegion + ' 处）');
+                el.classList.add('zh-scrolls');
+                el.classList.toggle('zh-scrolled-end', b.atEnd);
+            } else if (el.classList.contains('zh-scrolls')) {
+                el.removeAttribute('tabindex');
+                el.removeAttribute('role');
+                el.removeAttribute('aria-label');
+                el.classList.remove('zh-scrolls', 'zh-scrolled-end');
+            }
         });
     }
     markAll();
