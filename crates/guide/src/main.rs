@@ -32,6 +32,10 @@ enum Command {
         /// Ignore cached outputs: rebuild and rerun every example.
         #[arg(long)]
         force: bool,
+        /// Keep mdBook's own search index (no Chinese bigrams): what stock
+        /// mdBook writes, for benchmarks (benches/search).
+        #[arg(long)]
+        stock_search: bool,
     },
     /// Verify every example the book uses; render nothing.
     Check {
@@ -112,21 +116,33 @@ fn run(cli: Cli) -> Result<()> {
         None => guide::find_book_root()?,
     };
     match cli.command {
-        Command::Build { dest, draft, force } => {
+        Command::Build {
+            dest,
+            draft,
+            force,
+            stock_search,
+        } => {
             let opts = BuildOptions {
                 dest,
                 draft,
+                stock_search,
                 exec: guide::Options {
                     quiet: false,
                     force,
                 },
             };
             let built = guide::build(&book, &opts)?;
-            eprintln!(
-                "search: {} sections indexed with Chinese bigrams ({} KiB)",
-                built.search.documents,
-                built.search.bytes_after / 1024
-            );
+            match &built.search {
+                Some(search) => eprintln!(
+                    "search: {} sections indexed with Chinese bigrams ({} KiB)",
+                    search.documents,
+                    search.bytes_after / 1024
+                ),
+                None if stock_search => {
+                    eprintln!("search: mdBook's own index kept (--stock-search)")
+                }
+                None => eprintln!("search: turned off in book.toml, no index written"),
+            }
             eprintln!("site written to {}", built.html_dir.display());
         }
         Command::Check { force } => {
