@@ -675,8 +675,11 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
             let line = head.lines().next().unwrap_or("");
             let mut parts = line.split(' ');
             match (parts.next(), parts.next(), parts.next(), parts.next()) {
+                // A target with control characters could smuggle headers
+                // into a redirect's Location.
                 (Some(method), Some(target), Some(version), None)
-                    if version.starts_with("HTTP/1.") =>
+                    if version.starts_with("HTTP/1.")
+                        && !target.contains(|c: char| c.is_ascii_control()) =>
                 {
                     match method {
                         "GET" => (respond(shared, target), false),

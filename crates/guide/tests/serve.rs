@@ -361,6 +361,10 @@ fn nothing_outside_the_site_is_served() {
     assert_eq!(post.status, 405);
     assert!(post.head.contains("Allow: GET, HEAD"));
     assert_eq!(request(port, "nonsense\r\n\r\n").status, 400);
+    assert_eq!(
+        request(port, "GET /src\rLocation:x HTTP/1.1\r\n\r\n").status,
+        400
+    );
     assert_eq!(get(port, "index.html").status, 400);
     server.stop();
 }
