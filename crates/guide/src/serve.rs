@@ -539,7 +539,7 @@ impl Builder {
         let old = {
             let mut state = shared.lock();
             state.id += 1;
-            let old = match result {
+            match result {
                 Ok(site) => {
                     state.error = None;
                     eprintln!("serve: build {n} ready in {secs:.1} s: {}", self.url);
@@ -558,12 +558,13 @@ impl Builder {
                     state.error = Some(message);
                     None
                 }
-            };
-            shared.finished.notify_all();
-            old
+            }
         };
-        // Removing the old site's files happens outside the lock.
+        // The old site's files are removed outside the lock (unless a request
+        // still holds it: then when that request ends), and before waiters
+        // hear of the new build.
         drop(old);
+        shared.finished.notify_all();
     }
 
     /// Builds into `staging`, then renames the finished site to `dest`.

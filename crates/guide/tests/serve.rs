@@ -206,6 +206,11 @@ fn serves_the_full_pipeline_with_the_reload_script_and_rebuilds_on_edits() {
             .contains(&format!("data-build-id=\"{id2}\""))
     );
     assert_eq!(get(port, BUILD_ID_PATH).body.trim(), id2.to_string());
+    // A request still holding the old site removes it when it ends.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while site.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert!(!site.exists(), "the replaced build is removed");
 
     // Edit an example and its documented output together.
