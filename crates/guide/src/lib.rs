@@ -11,6 +11,7 @@
 pub mod download;
 pub mod katex;
 pub mod search;
+pub mod serve;
 pub mod stamp;
 
 use std::path::{Path, PathBuf};
