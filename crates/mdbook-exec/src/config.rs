@@ -23,6 +23,21 @@ pub enum OnFailure {
     Render,
 }
 
+/// Whether output blocks show the `KEY = value` lines that
+/// `{{#value NAME:KEY}}` quotes (see [`crate::directive::value_line`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ValueLines {
+    /// Output blocks show every line the program printed (the default).
+    #[default]
+    Show,
+    /// Output blocks leave value lines out, unless a directive asks for
+    /// them with `values` (`{{#output NAME values}}`). The lines are still
+    /// verified against the documented output, and `{{#value}}` still
+    /// reads them.
+    Hide,
+}
+
 /// The preprocessor's configuration.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -85,6 +100,9 @@ pub struct Config {
     /// instead of leaving it for another preprocessor.
     #[serde(default)]
     pub strict: bool,
+    /// Whether output blocks show `KEY = value` lines.
+    #[serde(default)]
+    pub value_lines: ValueLines,
     /// The words of the blocks on the page.
     #[serde(default)]
     pub labels: crate::labels::Labels,
@@ -427,6 +445,22 @@ mod tests {
             let e = parse(&format!("require-shown = [\"{bad}\"]")).unwrap_err();
             assert!(e.contains("inside the workspace"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn value_lines_default_to_shown() {
+        assert_eq!(parse("").unwrap().value_lines, ValueLines::Show);
+        assert_eq!(
+            parse("value-lines = \"hide\"").unwrap().value_lines,
+            ValueLines::Hide
+        );
+        assert_eq!(
+            parse("value-lines = \"show\"").unwrap().value_lines,
+            ValueLines::Show
+        );
+        assert!(parse("value-lines = \"hidden\"").is_err());
+        assert!(parse("value-lines = false").is_err());
+        assert!(parse("value_lines = \"hide\"").is_err());
     }
 
     #[test]

@@ -32,12 +32,15 @@ pub struct Directive {
 /// The directives this preprocessor understands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
-    /// `{{#example NAME[:ANCHOR]}}`: source (or one region of it) and output.
+    /// `{{#example NAME[:ANCHOR] [values]}}`: source (or one region of it)
+    /// and output.
     Example {
         /// Example name.
         name: String,
         /// Anchor whose region is shown instead of the whole source.
         anchor: Option<String>,
+        /// `values`: show `KEY = value` lines even when the book hides them.
+        values: bool,
     },
     /// `{{#source NAME[:ANCHOR]}}`: source only.
     Source {
@@ -55,10 +58,12 @@ pub enum Kind {
         /// Anchor whose region is shown instead of the whole file.
         anchor: Option<String>,
     },
-    /// `{{#output NAME}}`: verified output only.
+    /// `{{#output NAME [values]}}`: verified output only.
     Output {
         /// Example name.
         name: String,
+        /// `values`: show `KEY = value` lines even when the book hides them.
+        values: bool,
     },
     /// `{{#output-md NAME}}`: verified output spliced as Markdown.
     OutputMd {
@@ -74,10 +79,13 @@ pub enum Kind {
         /// Caption and alt text.
         caption: String,
     },
-    /// `{{#solution NAME}}`: an example folded away as an exercise answer.
+    /// `{{#solution NAME [values]}}`: an example folded away as an exercise
+    /// answer.
     Solution {
         /// Example name.
         name: String,
+        /// `values`: show `KEY = value` lines even when the book hides them.
+        values: bool,
     },
     /// `{{#value NAME:KEY}}`: inline text from a `KEY = value` output line.
     Value {
@@ -113,10 +121,10 @@ impl Kind {
         match self {
             Kind::Example { name, .. }
             | Kind::Source { name, .. }
-            | Kind::Output { name }
+            | Kind::Output { name, .. }
             | Kind::OutputMd { name }
             | Kind::Figure { name, .. }
-            | Kind::Solution { name }
+            | Kind::Solution { name, .. }
             | Kind::Value { name, .. } => Some(name),
             Kind::Render { .. }
             | Kind::Code { .. }
@@ -296,6 +304,13 @@ pub fn parse_body(body: &str) -> Result<Option<Kind>, String> {
         return Ok(None);
     }
     let shown = format!("{{{{#{body}}}}}");
+    // `{{#example NAME values}}`, `{{#output NAME values}}`,
+    // `{{#solution NAME values}}`: a trailing word `values` asks for the
+    // `KEY = value` lines a book may hide (`value-lines = "hide"`).
+    let (args, values) = match (name, args.rsplit_once(char::is_whitespace)) {
+        ("example" | "output" | "solution", Some((rest, VALUES_FLAG))) => (rest.trim_end(), true),
+        _ => (args, false),
+    };
     let one_arg = |what: &str| -> Result<&str, String> {
         if args.is_empty() {
             Err(format!(
@@ -327,6 +342,7 @@ pub fn parse_body(body: &str) -> Result<Option<Kind>, String> {
                 Kind::Example {
                     name: name_ok,
                     anchor,
+                    values,
                 }
             } else {
                 Kind::Source {
@@ -366,9 +382,15 @@ pub fn parse_body(body: &str) -> Result<Option<Kind>, String> {
             }
             let example = example_name(arg, &shown)?;
             match name {
-                "output" => Kind::Output { name: example },
+                "output" => Kind::Output {
+                    name: example,
+                    values,
+                },
                 "output-md" => Kind::OutputMd { name: example },
-                _ => Kind::Solution { name: example },
+                _ => Kind::Solution {
+                    name: example,
+                    values,
+                },
             }
         }
         "value" => {
@@ -447,6 +469,19 @@ pub fn parse_body(body: &str) -> Result<Option<Kind>, String> {
     Ok(Some(kind))
 }
 
+/// The word after an example name that asks for value lines to be shown.
+pub const VALUES_FLAG: &str = "values";
+
+/// Splits a line of program output into `(KEY, value)` when it is a value
+/// line: `KEY = value`, with KEY an identifier (ASCII letters, digits, `_`,
+/// `-`, `.`, as a `{{#value NAME:KEY}}` directive can name it) at the start
+/// of the line. This is the one definition of a value line: `{{#value}}`
+/// reads these lines, and `value-lines = "hide"` leaves them off the page.
+pub fn value_line(line: &str) -> Option<(&str, &str)> {
+    let (key, value) = line.split_once(" = ")?;
+    is_identifier(key).then_some((key, value))
+}
+
 fn split_colon(arg: &str) -> (&str, Option<&str>) {
     match arg.split_once(':') {
         Some((a, b)) => (a, Some(b)),
@@ -519,11 +554,16 @@ fn example_name(name: &str, shown: &str) -> Result<String, String> {
     identifier(name, "example name", shown)
 }
 
-fn identifier(s: &str, what: &str, shown: &str) -> Result<String, String> {
-    if !s.is_empty()
+/// Whether `s` may name an anchor, a key or an example: non-empty ASCII
+/// letters, digits, `_`, `-` and `.`.
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-    {
+}
+
+fn identifier(s: &str, what: &str, shown: &str) -> Result<String, String> {
+    if is_identifier(s) {
         Ok(s.to_owned())
     } else {
         Err(format!(

@@ -192,22 +192,35 @@ pub fn error_box(cfg: &Config, name: Option<&str>, message: &str) -> String {
     )
 }
 
-/// `{{#example}}`: source, then output (or an error box).
+/// What an output block shows: the text, nothing (the book hides value
+/// lines and the output had nothing else), or why there is no verified
+/// output (an error box).
+pub type Shown<'a> = Result<Option<&'a str>, &'a str>;
+
+/// The output part of a block: the output box, an error box, or nothing.
+fn shown_block(cfg: &Config, name: &str, out: Shown<'_>) -> Option<String> {
+    match out {
+        Ok(Some(text)) => Some(output(cfg, name, text)),
+        Ok(None) => None,
+        Err(msg) => Some(error_box(cfg, Some(name), msg)),
+    }
+}
+
+/// `{{#example}}`: source, then output (or an error box; nothing when there
+/// is no output to show).
 pub fn example(
     cfg: &Config,
     name: &str,
     code: &str,
     anchor: Option<&str>,
-    out: Result<&str, &str>,
+    out: Shown<'_>,
 ) -> String {
+    let mut parts = vec![source(cfg, name, code, anchor)];
+    parts.extend(shown_block(cfg, name, out));
     format!(
-        "<div class=\"exec exec-example\" data-example=\"{}\">\n{}\n{}\n</div>",
+        "<div class=\"exec exec-example\" data-example=\"{}\">\n{}\n</div>",
         escape(name),
-        source(cfg, name, code, anchor),
-        match out {
-            Ok(text) => output(cfg, name, text),
-            Err(msg) => error_box(cfg, Some(name), msg),
-        }
+        parts.join("\n")
     )
 }
 
@@ -220,20 +233,19 @@ pub fn source_only(cfg: &Config, name: &str, code: &str, anchor: Option<&str>) -
     )
 }
 
-/// `{{#output}}`.
-pub fn output_only(cfg: &Config, name: &str, out: Result<&str, &str>) -> String {
-    format!(
-        "<div class=\"exec exec-output-only\" data-example=\"{}\">\n{}\n</div>",
-        escape(name),
-        match out {
-            Ok(text) => output(cfg, name, text),
-            Err(msg) => error_box(cfg, Some(name), msg),
-        }
-    )
+/// `{{#output}}`; empty when there is no output to show.
+pub fn output_only(cfg: &Config, name: &str, out: Shown<'_>) -> String {
+    match shown_block(cfg, name, out) {
+        Some(block) => format!(
+            "<div class=\"exec exec-output-only\" data-example=\"{}\">\n{block}\n</div>",
+            escape(name),
+        ),
+        None => String::new(),
+    }
 }
 
 /// `{{#solution}}`: an example folded away.
-pub fn solution(cfg: &Config, name: &str, code: &str, out: Result<&str, &str>) -> String {
+pub fn solution(cfg: &Config, name: &str, code: &str, out: Shown<'_>) -> String {
     format!(
         "<details class=\"exec-solution\">\n<summary>{} · {}</summary>\n{}\n</details>",
         escape(&cfg.labels.solution),
@@ -335,7 +347,7 @@ mod tests {
             "x",
             "fn a() {}\n\n\nfn b() {}",
             None,
-            Ok("1\n\n2\n"),
+            Ok(Some("1\n\n2\n")),
         );
         assert!(!html.split('\n').any(|l| l.trim().is_empty()), "{html}");
         // The browser still sees the blank lines.
@@ -362,6 +374,19 @@ mod tests {
         assert!(html.contains("cargo run -p demos --example a"), "{html}");
         let src = source(&c, "a", "fn main() {}", Some("f"));
         assert!(src.contains("&lt;f&gt;"), "label text escaped: {src}");
+    }
+
+    #[test]
+    fn nothing_to_show_is_no_output_box() {
+        let html = example(&cfg(), "x", "fn main() {}", None, Ok(None));
+        assert!(html.contains("exec-source"), "{html}");
+        assert!(!html.contains("exec-output"), "{html}");
+        assert_eq!(output_only(&cfg(), "x", Ok(None)), "");
+        let html = solution(&cfg(), "x", "fn main() {}", Ok(None));
+        assert!(html.contains("<details") && html.contains("exec-source"), "{html}");
+        assert!(!html.contains("exec-output"), "{html}");
+        // A failure is still shown.
+        assert!(output_only(&cfg(), "x", Err("boom")).contains("boom"));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::config::Config;
+use crate::config::{Config, ValueLines};
 use crate::directive::{self, Directive, Kind};
 use crate::index::{ExampleRow, Note};
 use crate::markdown;
@@ -166,19 +166,20 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
     let verified =
         |v: &ExampleView| -> Result<String, Problem> { v.output.clone().map_err(Problem::Example) };
     match &d.kind {
-        Kind::Example { name, anchor } => {
+        Kind::Example {
+            name,
+            anchor,
+            values,
+        } => {
             let v = view(name)?;
             let code = as_problem(K::Anchor, code_of(v, anchor.as_deref()))?;
-            let out = v
-                .output
-                .clone()
-                .and_then(|o| Ok(markdown::split_figures(&o)?.text));
+            let out = shown_output(v, env.config, *values);
             Ok(render::example(
                 env.config,
                 name,
                 &code,
                 anchor.as_deref(),
-                out.as_deref().map_err(String::as_str),
+                out.as_ref().map(Option::as_deref).map_err(String::as_str),
             ))
         }
         Kind::Source { name, anchor } => {
@@ -215,30 +216,24 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                 anchor.as_deref(),
             ))
         }
-        Kind::Output { name } => {
+        Kind::Output { name, values } => {
             let v = view(name)?;
-            let out = v
-                .output
-                .clone()
-                .and_then(|o| Ok(markdown::split_figures(&o)?.text));
+            let out = shown_output(v, env.config, *values);
             Ok(render::output_only(
                 env.config,
                 name,
-                out.as_deref().map_err(String::as_str),
+                out.as_ref().map(Option::as_deref).map_err(String::as_str),
             ))
         }
-        Kind::Solution { name } => {
+        Kind::Solution { name, values } => {
             let v = view(name)?;
             let code = as_problem(K::Anchor, code_of(v, None))?;
-            let out = v
-                .output
-                .clone()
-                .and_then(|o| Ok(markdown::split_figures(&o)?.text));
+            let out = shown_output(v, env.config, *values);
             Ok(render::solution(
                 env.config,
                 name,
                 &code,
-                out.as_deref().map_err(String::as_str),
+                out.as_ref().map(Option::as_deref).map_err(String::as_str),
             ))
         }
         Kind::OutputMd { name } => {
@@ -293,12 +288,16 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
         Kind::Value { name, key } => {
             let v = view(name)?;
             let out = verified(v)?;
-            let prefix = format!("{key} = ");
-            let mut hits = out.lines().filter_map(|l| l.strip_prefix(&prefix));
+            let mut hits = out
+                .lines()
+                .filter_map(directive::value_line)
+                .filter(|(k, _)| k == key)
+                .map(|(_, value)| value);
             let Some(value) = hits.next() else {
                 let keys: Vec<&str> = out
                     .lines()
-                    .filter_map(|l| l.split_once(" = ").map(|(k, _)| k))
+                    .filter_map(directive::value_line)
+                    .map(|(k, _)| k)
                     .collect();
                 let hint = directive::closest(key, keys.iter().copied())
                     .map(|c| format!(" (did you mean `{c}`?)"))
@@ -358,6 +357,59 @@ fn expand_inline(md: &str, env: &Env<'_>, chapter_path: &Path) -> String {
         .filter(|d| !d.kind.is_block())
         .collect();
     expand(md, &directives, env, chapter_path).0
+}
+
+/// The output an output block shows: the verified output without its
+/// figures, and without its value lines when the book hides them and the
+/// directive did not ask for them (`values`).
+/// `None` when hiding the value lines leaves nothing but blank lines (of an
+/// output that had something): the page then shows no output box at all.
+fn shown_output(
+    v: &ExampleView,
+    config: &Config,
+    values: bool,
+) -> Result<Option<String>, String> {
+    let text = markdown::split_figures(v.output.as_ref().map_err(String::clone)?)?.text;
+    Ok(match config.value_lines {
+        ValueLines::Hide if !values => {
+            let shown = without_value_lines(&text);
+            (text.trim().is_empty() || !shown.trim().is_empty()).then_some(shown)
+        }
+        ValueLines::Hide | ValueLines::Show => Some(text),
+    })
+}
+
+/// `text` without its value lines ([`directive::value_line`]). A blank line
+/// that removing them leaves at the start, at the end or next to another
+/// blank line goes too, so that no gap marks where they were; the author's
+/// own blank lines elsewhere stay.
+pub fn without_value_lines(text: &str) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    let mut removed = false;
+    for line in text.lines() {
+        if directive::value_line(line).is_some() {
+            removed = true;
+            continue;
+        }
+        let blank = line.trim().is_empty();
+        if blank && removed && kept.last().is_none_or(|l| l.trim().is_empty()) {
+            continue;
+        }
+        if !blank {
+            removed = false;
+        }
+        kept.push(line);
+    }
+    if removed {
+        while kept.last().is_some_and(|l| l.trim().is_empty()) {
+            kept.pop();
+        }
+    }
+    let mut out = kept.join("\n");
+    if !out.is_empty() && text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
 }
 
 fn code_of(v: &ExampleView, anchor: Option<&str>) -> Result<String, String> {

@@ -500,3 +500,34 @@ fn a_configured_layout_builds() {
     assert!(joined.contains("demos/ex/hello.out"), "{joined}");
     assert!(joined.contains("mdbook-exec bless hello"), "{joined}");
 }
+
+#[test]
+fn hidden_value_lines_are_still_verified_and_quoted() {
+    let ws = fixture("good");
+    let book = ws.path().join("book");
+    let toml = read(book.join("book.toml")).replace(
+        "strict = true",
+        "strict = true\nvalue-lines = \"hide\"",
+    );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let chapter = read(book.join("src/chapter.md")).replace(
+        "{{#example hello:greet}}",
+        "{{#example hello:greet values}}",
+    );
+    std::fs::write(book.join("src/chapter.md"), chapter).unwrap();
+    load(&book).build().unwrap();
+    let html = read(book.join("book/chapter.html"));
+    // `hello` is shown three times (example, anchored example, solution);
+    // only the one that asks for `values` shows its value line.
+    assert_eq!(html.matches("你好,世界!\nanswer = 42\n").count(), 1, "{html}");
+    // Elsewhere the line after the hidden one closes up.
+    assert_eq!(html.matches("你好,世界!\nbraces").count(), 2, "{html}");
+    // `{{#value}}` still reads it.
+    assert!(html.contains("答案是 42。"), "{html}");
+
+    // And it is still compared with the documented output.
+    let stdout = ws.path().join("examples/hello.stdout");
+    std::fs::write(&stdout, read(stdout.clone()).replace("answer = 42", "answer = 43")).unwrap();
+    let joined = process(&book).errors.join("\n");
+    assert!(joined.contains("answer = 43"), "{joined}");
+}

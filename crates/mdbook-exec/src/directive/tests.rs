@@ -53,17 +53,22 @@ fn every_form_parses() {
         [
             Kind::Example {
                 name: "a".into(),
-                anchor: None
+                anchor: None,
+                values: false
             },
             Kind::Example {
                 name: "a".into(),
-                anchor: Some("body".into())
+                anchor: Some("body".into()),
+                values: false
             },
             Kind::Source {
                 name: "b_c".into(),
                 anchor: Some("x-y".into())
             },
-            Kind::Output { name: "a".into() },
+            Kind::Output {
+                name: "a".into(),
+                values: false
+            },
             Kind::OutputMd {
                 name: "table".into()
             },
@@ -73,7 +78,8 @@ fn every_form_parses() {
                 caption: "余弦退火 曲线".into()
             },
             Kind::Solution {
-                name: "ex_1".into()
+                name: "ex_1".into(),
+                values: false
             },
             Kind::Value {
                 name: "opt_gd".into(),
@@ -112,7 +118,8 @@ Use `{{#example a}}` to show a.
         kinds(src),
         [Kind::Example {
             name: "real".into(),
-            anchor: None
+            anchor: None,
+            values: false
         }]
     );
 }
@@ -284,4 +291,71 @@ fn unknown_directives_belong_to_other_preprocessors_unless_strict() {
         "{messages:#?}"
     );
     assert_eq!(strict[1].line, 3);
+}
+
+#[test]
+fn values_word_asks_for_value_lines() {
+    let src = "\
+{{#example a values}}
+
+{{#example a:body values}}
+
+{{#output a values}}
+
+{{#solution ex_1 values}}
+
+{{#example values}}
+";
+    assert_eq!(
+        kinds(src),
+        [
+            Kind::Example {
+                name: "a".into(),
+                anchor: None,
+                values: true
+            },
+            Kind::Example {
+                name: "a".into(),
+                anchor: Some("body".into()),
+                values: true
+            },
+            Kind::Output {
+                name: "a".into(),
+                values: true
+            },
+            Kind::Solution {
+                name: "ex_1".into(),
+                values: true
+            },
+            // A lone `values` is an example's name.
+            Kind::Example {
+                name: "values".into(),
+                anchor: None,
+                values: false
+            },
+        ]
+    );
+    // Only those three take it, and only as the last word.
+    for bad in [
+        "{{#source a values}}\n",
+        "{{#output-md a values}}\n",
+        "{{#output a value}}\n",
+        "{{#output a values values}}\n",
+    ] {
+        let (_, errors) = find(bad);
+        assert_eq!(errors.len(), 1, "{bad}: {errors:?}");
+    }
+}
+
+#[test]
+fn value_lines_are_what_value_directives_read() {
+    assert_eq!(value_line("loss = 0.25"), Some(("loss", "0.25")));
+    assert_eq!(value_line("a.b-c_1 = x = y"), Some(("a.b-c_1", "x = y")));
+    assert_eq!(value_line("k = "), Some(("k", "")));
+    // Not a key a directive could name, or not at the line start.
+    assert_eq!(value_line("损失 = 0.25"), None);
+    assert_eq!(value_line("  loss = 0.25"), None);
+    assert_eq!(value_line("two words = 1"), None);
+    assert_eq!(value_line("x=1"), None);
+    assert_eq!(value_line("| a = b |"), None);
 }

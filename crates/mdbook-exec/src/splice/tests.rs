@@ -19,7 +19,14 @@ fn env_with(out: Result<&str, &str>) -> BTreeMap<String, ExampleView> {
 }
 
 fn run(src: &str, examples: &BTreeMap<String, ExampleView>) -> (String, Vec<String>) {
-    let mut config = Config::default();
+    run_with(src, examples, Config::default())
+}
+
+fn run_with(
+    src: &str,
+    examples: &BTreeMap<String, ExampleView>,
+    mut config: Config,
+) -> (String, Vec<String>) {
     config.labels.excerpt = "片段 {anchor}".into();
     config.labels.solution = "参考答案".into();
     let env = Env {
@@ -243,4 +250,78 @@ fn render_markdown(md: &str) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(md));
     html
+}
+
+fn hiding() -> Config {
+    let mut c = Config::default();
+    c.value_lines = crate::config::ValueLines::Hide;
+    c
+}
+
+const WITH_VALUES: &str = "损失下降了。\nloss = 0.25\nstep.count = 10\n\n表格\n| a = b |\n  x = 1\n";
+
+#[test]
+fn value_lines_are_shown_by_default() {
+    let ex = env_with(Ok(WITH_VALUES));
+    let (out, errors) = run("{{#output demo}}\n", &ex);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(out.contains("loss = 0.25\nstep.count = 10"), "{out}");
+}
+
+#[test]
+fn hidden_value_lines_leave_the_rest() {
+    let ex = env_with(Ok(WITH_VALUES));
+    let src = "{{#output demo}}\n\n{{#example demo}}\n\n{{#solution demo}}\n\n值 {{#value demo:loss}}。\n";
+    let (out, errors) = run_with(src, &ex, hiding());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(!out.contains("loss = "), "{out}");
+    assert!(!out.contains("step.count"), "{out}");
+    // The gap they leave closes; what is not a value line stays.
+    assert_eq!(
+        out.matches("损失下降了。\n&#10;表格\n| a = b |\n  x = 1</code>")
+            .count(),
+        3,
+        "{out}"
+    );
+    // `{{#value}}` still reads them.
+    assert!(out.contains("值 0.25。"), "{out}");
+}
+
+#[test]
+fn values_word_shows_them_in_a_hiding_book() {
+    let ex = env_with(Ok(WITH_VALUES));
+    let src = "{{#output demo values}}\n\n{{#example demo values}}\n\n{{#solution demo values}}\n";
+    let (out, errors) = run_with(src, &ex, hiding());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(out.matches("loss = 0.25\nstep.count = 10").count(), 3, "{out}");
+}
+
+#[test]
+fn nothing_but_values_is_no_output_box() {
+    let ex = env_with(Ok("a = 1\n\nb = 2\n"));
+    let (out, errors) = run_with("前\n\n{{#output demo}}\n\n后\n", &ex, hiding());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(!out.contains("exec"), "{out}");
+    assert!(out.starts_with("前\n") && out.ends_with("后\n"), "{out}");
+    let (out, _) = run_with("{{#example demo}}\n", &ex, hiding());
+    assert!(out.contains("exec-source") && !out.contains("exec-output"), "{out}");
+    let (out, _) = run_with("{{#solution demo}}\n", &ex, hiding());
+    assert!(out.contains("exec-source") && !out.contains("exec-output"), "{out}");
+    // With `values` the lines are there.
+    let (out, _) = run_with("{{#output demo values}}\n", &ex, hiding());
+    assert!(out.contains("a = 1\n&#10;b = 2"), "{out}");
+    // A program that prints nothing at all still gets its (empty) box.
+    let ex = env_with(Ok(""));
+    let (out, _) = run_with("{{#output demo}}\n", &ex, hiding());
+    assert!(out.contains("exec-output"), "{out}");
+}
+
+#[test]
+fn removing_value_lines_keeps_the_authors_blank_lines() {
+    assert_eq!(without_value_lines("a\n\n\nb\n"), "a\n\n\nb\n");
+    assert_eq!(without_value_lines("k = 1\n\na\n"), "a\n");
+    assert_eq!(without_value_lines("a\n\nk = 1\n\nb"), "a\n\nb");
+    assert_eq!(without_value_lines("a\nk = 1\nb\n"), "a\nb\n");
+    assert_eq!(without_value_lines("a\n\nk = 1\n"), "a\n");
+    assert_eq!(without_value_lines("k = 1\n"), "");
 }
