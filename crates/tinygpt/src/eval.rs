@@ -8,6 +8,7 @@
 // ANCHOR: nll
 use std::collections::BTreeMap;
 
+use crate::model::Model;
 use crate::sample::{SampleRng, draw};
 
 /// A sum of negative log-likelihoods: Σ −ln p over `count` predictions.
@@ -43,6 +44,52 @@ impl Nll {
     }
 }
 // ANCHOR_END: nll
+
+// ANCHOR: model_nll
+/// The model's NLL on sequences of token ids. Each sequence is a poem's
+/// tokens followed by `end` (the end-of-text token); the model sees `end` as
+/// the context before the first token, as it did between poems in training,
+/// and predicts every token including the final `end`.
+///
+/// A sequence longer than the context is scored with a sliding window: the
+/// first window scores all its positions, each further window moves by
+/// `n_ctx / 2` and scores only the positions it has not scored, each with at
+/// least `n_ctx / 2` tokens of context.
+pub fn model_nll(model: &Model, sequences: &[Vec<u32>], end: u32) -> Nll {
+    let n_ctx = model.config.n_ctx;
+    let vocab = model.config.vocab_size;
+    let stride = (n_ctx / 2).max(1);
+    let mut nll = Nll::default();
+    for seq in sequences {
+        // inputs[i] predicts targets[i] = seq[i]
+        let mut inputs = vec![end];
+        inputs.extend_from_slice(&seq[..seq.len().saturating_sub(1)]);
+        let mut scored = 0;
+        let mut start = 0;
+        while scored < seq.len() {
+            let stop = (start + n_ctx).min(seq.len());
+            let logits = model.forward(&inputs[start..stop]);
+            for pos in scored..stop {
+                let row = &logits[(pos - start) * vocab..(pos - start + 1) * vocab];
+                nll.add(softmax_at(row, seq[pos] as usize));
+            }
+            scored = stop;
+            start = (stop + stride).saturating_sub(n_ctx).max(start + stride);
+        }
+    }
+    nll
+}
+
+/// softmax(row)[target], computed in f64 after subtracting the maximum.
+pub fn softmax_at(row: &[f32], target: usize) -> f64 {
+    let max = row.iter().fold(f32::NEG_INFINITY, |m, &z| m.max(z));
+    let sum: f64 = row
+        .iter()
+        .map(|&z| libm::exp(f64::from(z) - f64::from(max)))
+        .sum();
+    libm::exp(f64::from(row[target]) - f64::from(max)) / sum
+}
+// ANCHOR_END: model_nll
 
 // ANCHOR: baselines
 /// Uniform baseline: every one of `vocab` tokens has probability 1/vocab.
