@@ -205,7 +205,7 @@ impl Int4Matrix {
         group: usize,
     ) -> Result<Int4Matrix, QuantError> {
         check(data, rows, cols)?;
-        if group == 0 || cols % group != 0 {
+        if group == 0 || !cols.is_multiple_of(group) {
             return Err(QuantError::Group { group, cols });
         }
         let mut nibbles = Vec::with_capacity(data.len());
@@ -231,7 +231,7 @@ impl Int4Matrix {
     /// The integer in [−7, 7] at flat position `i`.
     pub fn level(&self, i: usize) -> i32 {
         let byte = self.packed[i / 2];
-        let nibble = if i % 2 == 0 { byte & 0x0f } else { byte >> 4 };
+        let nibble = if i.is_multiple_of(2) { byte & 0x0f } else { byte >> 4 };
         i32::from(nibble) - 8
     }
 
