@@ -231,7 +231,11 @@ impl Int4Matrix {
     /// The integer in [−7, 7] at flat position `i`.
     pub fn level(&self, i: usize) -> i32 {
         let byte = self.packed[i / 2];
-        let nibble = if i.is_multiple_of(2) { byte & 0x0f } else { byte >> 4 };
+        let nibble = if i.is_multiple_of(2) {
+            byte & 0x0f
+        } else {
+            byte >> 4
+        };
         i32::from(nibble) - 8
     }
 
