@@ -1,0 +1,137 @@
+//! LoRA: the projected gradients are the gradients of B and A (checked by
+//! finite differences), merging starts from the base model, the rank bound.
+
+use tinygpt::lora::{Lora, LoraError};
+use tinygpt::model::{Config, Model};
+
+fn model() -> Model {
+    Model::new(
+        Config {
+            vocab_size: 23,
+            n_ctx: 16,
+            d_model: 16,
+            n_head: 2,
+            n_layer: 2,
+            d_ff: 32,
+            norm_eps: 1e-5,
+            init_std: 0.2,
+        },
+        4,
+    )
+}
+
+const TOKENS: [u32; 10] = [1, 5, 7, 2, 9, 11, 3, 3, 8, 4];
+const TARGETS: [u32; 10] = [5, 7, 2, 9, 11, 3, 3, 8, 4, 0];
+
+fn loss(lora: &Lora, base: &Model) -> f64 {
+    lora.merge(base).loss(&[(&TOKENS, &TARGETS)]).unwrap()
+}
+
+#[test]
+fn fresh_adapters_leave_the_model_unchanged_and_count_params() {
+    let base = model();
+    let lora = Lora::new(&base, &["attn.c_attn.weight", "mlp.c_fc.weight"], 2, 4.0, 1).unwrap();
+    assert_eq!(lora.adapters.len(), 4);
+    assert_eq!(lora.merge(&base), base, "B = 0: ΔW = 0");
+    // c_attn 16×48, c_fc 16×32, per layer; r = 2
+    assert_eq!(lora.num_params(), 2 * (2 * (16 + 48) + 2 * (16 + 32)));
+    assert_eq!(lora.scale, 2.0);
+}
+
+#[test]
+fn projected_gradients_match_finite_differences() {
+    let base = model();
+    let mut lora = Lora::new(
+        &base,
+        &["attn.c_attn.weight", "mlp.c_proj.weight"],
+        2,
+        2.0,
+        9,
+    )
+    .unwrap();
+    // Move B away from 0 so that both projections are non-trivial.
+    let mut p = lora.params();
+    for (i, v) in p.iter_mut().enumerate() {
+        *v += 0.05 * ((i * 37 % 11) as f32 - 5.0) / 5.0;
+    }
+    lora.set_params(&p).unwrap();
+    let (_, grads) = lora.merge(&base).loss_and_grads(&TOKENS, &TARGETS);
+    let g = lora.project(&grads);
+    assert_eq!(g.len(), p.len());
+    let eps = 1e-2f32;
+    let (mut checked, mut nonzero) = (0, 0);
+    for i in (0..p.len()).step_by(37) {
+        let mut up = lora.clone();
+        let mut q = p.clone();
+        q[i] += eps;
+        up.set_params(&q).unwrap();
+        let mut down = lora.clone();
+        q[i] -= 2.0 * eps;
+        down.set_params(&q).unwrap();
+        let fd = (loss(&up, &base) - loss(&down, &base)) / (2.0 * f64::from(eps));
+        let err = (fd - f64::from(g[i])).abs();
+        assert!(
+            err < 2e-3 + 0.05 * fd.abs(),
+            "param {i}: fd {fd}, grad {}",
+            g[i]
+        );
+        checked += 1;
+        nonzero += usize::from(fd.abs() > 1e-3);
+    }
+    assert!(
+        checked > 10 && nonzero * 2 > checked,
+        "{nonzero} of {checked}"
+    );
+}
+
+#[test]
+fn delta_has_rank_at_most_r() {
+    let base = model();
+    let mut lora = Lora::new(&base, &["attn.c_proj.weight"], 1, 1.0, 2).unwrap();
+    let p: Vec<f32> = (0..lora.num_params())
+        .map(|i| (i as f32 * 0.37).sin())
+        .collect();
+    lora.set_params(&p).unwrap();
+    let ad = &lora.adapters[0];
+    let d = ad.delta(1, 1.0);
+    // Rank 1: every 2×2 minor vanishes.
+    for (r0, r1) in [(0, 1), (2, 7), (5, 15)] {
+        for (c0, c1) in [(0, 1), (3, 9)] {
+            let m = d[r0 * 16 + c0] * d[r1 * 16 + c1] - d[r0 * 16 + c1] * d[r1 * 16 + c0];
+            assert!(m.abs() < 1e-5);
+        }
+    }
+}
+
+#[test]
+fn bad_settings_are_errors() {
+    let base = model();
+    assert!(matches!(
+        Lora::new(&base, &["attn.c_attn.weight"], 0, 1.0, 0),
+        Err(LoraError::Rank { rank: 0, .. })
+    ));
+    assert!(matches!(
+        Lora::new(&base, &["attn.c_attn.weight"], 17, 1.0, 0),
+        Err(LoraError::Rank { max: 16, .. })
+    ));
+    assert!(matches!(
+        Lora::new(&base, &["nothing.weight"], 2, 1.0, 0),
+        Err(LoraError::NoTarget(_))
+    ));
+    assert!(matches!(
+        Lora::new(&base, &["ln_1.weight"], 1, 1.0, 0),
+        Err(LoraError::NoTarget(_))
+    ));
+    assert!(matches!(
+        Lora::new(&base, &["attn.c_attn.weight"], 2, f32::NAN, 0),
+        Err(LoraError::Alpha(_))
+    ));
+    let mut lora = Lora::new(&base, &["attn.c_attn.weight"], 2, 1.0, 0).unwrap();
+    assert_eq!(
+        lora.set_params(&[0.0; 3]),
+        Err(LoraError::ParamCount {
+            given: 3,
+            expected: lora.num_params()
+        })
+    );
+}
