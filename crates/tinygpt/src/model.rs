@@ -459,43 +459,86 @@ impl Grads {
 // ANCHOR_END: access
 
 // ANCHOR: matmul
-/// `out[m×n] += a[m×k] · b[k×n]`, all row-major. The innermost loop is an
-/// axpy over a row of `out`: independent lanes, so it vectorizes, and every
-/// output is accumulated in the order k = 0, 1, 2, … on every CPU. Four rows
-/// of `out` share each row of `b`, which is then loaded once for four uses.
+/// `out[m×n] += a[m×k] · b[k×n]`, all row-major.
 pub fn matmul_acc(out: &mut [f32], a: &[f32], b: &[f32], m: usize, k: usize, n: usize) {
     assert!(out.len() == m * n && a.len() == m * k && b.len() == k * n);
-    let mut i = 0;
-    while i + 4 <= m {
-        let (o0, rest) = out[i * n..(i + 4) * n].split_at_mut(n);
-        let (o1, rest) = rest.split_at_mut(n);
-        let (o2, o3) = rest.split_at_mut(n);
-        for kk in 0..k {
-            let (x0, x1) = (a[i * k + kk], a[(i + 1) * k + kk]);
-            let (x2, x3) = (a[(i + 2) * k + kk], a[(i + 3) * k + kk]);
-            let br = &b[kk * n..(kk + 1) * n];
-            for j in 0..n {
-                let bj = br[j];
-                o0[j] += x0 * bj;
-                o1[j] += x1 * bj;
-                o2[j] += x2 * bj;
-                o3[j] += x3 * bj;
-            }
-        }
-        i += 4;
-    }
-    for i in i..m {
-        let o = &mut out[i * n..(i + 1) * n];
-        for kk in 0..k {
-            let x = a[i * k + kk];
-            let br = &b[kk * n..(kk + 1) * n];
-            for (oj, &bj) in o.iter_mut().zip(br) {
-                *oj += x * bj;
-            }
-        }
-    }
+    gemm(out, a, k, 1, b, m, k, n);
 }
 
+/// `out[m×n] += aᵀ · b` for `a` stored `k×m`: the gradient of a weight,
+/// xᵀ·dy, without transposing x.
+pub fn matmul_tn_acc(out: &mut [f32], a: &[f32], b: &[f32], m: usize, k: usize, n: usize) {
+    assert!(out.len() == m * n && a.len() == k * m && b.len() == k * n);
+    gemm(out, a, 1, m, b, m, k, n);
+}
+
+/// The one matrix-product loop: `out[i, j] += Σ_kk a(i, kk) · b[kk, j]` with
+/// `a(i, kk) = a[i·rs + kk·cs]`. Every output is its old value plus the
+/// products in the order kk = 0, 1, 2, … (no reassociation), so the result
+/// does not depend on how the loop is blocked or on the CPU. The block of
+/// 4 rows × 8 columns is kept in registers across kk: each loaded row
+/// segment of `b` serves four rows, and `out` is read and written once.
+#[allow(clippy::too_many_arguments)] // the shapes and the two strides of `a`
+fn gemm(out: &mut [f32], a: &[f32], rs: usize, cs: usize, b: &[f32], m: usize, k: usize, n: usize) {
+    const R: usize = 4;
+    const C: usize = 8;
+    let mut pack = vec![[0.0f32; R]; k];
+    let mut i = 0;
+    while i < m {
+        // Blocks of 4 rows while there are 4 left, then single rows.
+        let rows = if m - i >= R { R } else { 1 };
+        if rows == R {
+            // The four rows of `a`, column by column, contiguous.
+            for (kk, ak) in pack.iter_mut().enumerate() {
+                for (r, x) in ak.iter_mut().enumerate() {
+                    *x = a[(i + r) * rs + kk * cs];
+                }
+            }
+        }
+        let mut j = 0;
+        while j + C <= n {
+            if rows == R {
+                let mut acc = [[0.0f32; C]; R];
+                for (r, acc_r) in acc.iter_mut().enumerate() {
+                    acc_r.copy_from_slice(&out[(i + r) * n + j..(i + r) * n + j + C]);
+                }
+                for (kk, ak) in pack.iter().enumerate() {
+                    let bv = &b[kk * n + j..kk * n + j + C];
+                    for (acc_r, &x) in acc.iter_mut().zip(ak) {
+                        for (o, &bc) in acc_r.iter_mut().zip(bv) {
+                            *o += x * bc;
+                        }
+                    }
+                }
+                for (r, acc_r) in acc.iter().enumerate() {
+                    out[(i + r) * n + j..(i + r) * n + j + C].copy_from_slice(acc_r);
+                }
+            } else {
+                let mut acc = [0.0f32; C];
+                acc.copy_from_slice(&out[i * n + j..i * n + j + C]);
+                for kk in 0..k {
+                    let x = a[i * rs + kk * cs];
+                    for (o, &bc) in acc.iter_mut().zip(&b[kk * n + j..kk * n + j + C]) {
+                        *o += x * bc;
+                    }
+                }
+                out[i * n + j..i * n + j + C].copy_from_slice(&acc);
+            }
+            j += C;
+        }
+        // The last n mod 8 columns, one output at a time, in the same order.
+        for r in 0..rows {
+            for jj in j..n {
+                let mut s = out[(i + r) * n + jj];
+                for kk in 0..k {
+                    s += a[(i + r) * rs + kk * cs] * b[kk * n + jj];
+                }
+                out[(i + r) * n + jj] = s;
+            }
+        }
+        i += rows;
+    }
+}
 /// `out = x·W + b` for `x` of `rows × w_in` and `W` of `w_in × w_out`: each
 /// row starts from the bias, then the products are added in order.
 pub fn linear(x: &[f32], w: &[f32], b: &[f32], rows: usize, w_in: usize, w_out: usize) -> Vec<f32> {
@@ -606,6 +649,13 @@ const SQRT_2_OVER_PI: f32 = 0.797_884_6;
 /// The cubic coefficient of the tanh approximation.
 const GELU_C: f32 = 0.044_715;
 
+/// tanh(u) = 1 − 2/(e^{2u} + 1), from one `libm::expf` (libm's `tanhf`
+/// costs twice as much). e^{2u} overflowing to ∞ gives exactly 1, and
+/// underflowing to 0 exactly −1.
+fn tanh(u: f32) -> f32 {
+    1.0 - 2.0 / (libm::expf(2.0 * u) + 1.0)
+}
+
 /// GELU, tanh approximation (GPT-2's `gelu_new`, PyTorch's
 /// `gelu(x, approximate="tanh")`): ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
 /// Returns the activations and the tanh values the backward pass reuses.
@@ -613,7 +663,7 @@ pub fn gelu(x: &[f32]) -> (Vec<f32>, Vec<f32>) {
     let mut y = Vec::with_capacity(x.len());
     let mut th = Vec::with_capacity(x.len());
     for &v in x {
-        let t = libm::tanhf(SQRT_2_OVER_PI * (v + GELU_C * v * v * v));
+        let t = tanh(SQRT_2_OVER_PI * (v + GELU_C * v * v * v));
         th.push(t);
         y.push(0.5 * v * (1.0 + t));
     }
@@ -691,6 +741,7 @@ pub fn attention_backward(
     let scale = 1.0 / (hd as f32).sqrt();
     let mut dqkv = vec![0.0; t * 3 * d];
     let mut ds = vec![0.0; t];
+    let mut dq = vec![0.0; hd];
     for h in 0..n_head {
         let mut vt = vec![0.0; hd * t];
         for j in 0..t {
@@ -723,15 +774,20 @@ pub fn attention_backward(
             for (dpj, &pj) in dp.iter_mut().zip(p) {
                 *dpj = pj * (*dpj - dot) * scale; // now dS·scale
             }
-            // dQ[i] += Σ_j dS[i, j] K[j];  dK[j] += dS[i, j] Q[i]
+            // dQ[i] = Σ_j dS[i, j] K[j];  dK[j] += dS[i, j] Q[i]
+            let q_i = &qkv[i * 3 * d + h * hd..i * 3 * d + (h + 1) * hd];
+            dq.fill(0.0);
             for (j, &g) in ds[..=i].iter().enumerate() {
-                for c in 0..hd {
-                    let kjc = qkv[j * 3 * d + d + h * hd + c];
-                    let qic = qkv[i * 3 * d + h * hd + c];
-                    dqkv[i * 3 * d + h * hd + c] += g * kjc;
-                    dqkv[j * 3 * d + d + h * hd + c] += g * qic;
+                let k_j = &qkv[j * 3 * d + d + h * hd..j * 3 * d + d + (h + 1) * hd];
+                for (a, &kc) in dq.iter_mut().zip(k_j) {
+                    *a += g * kc;
+                }
+                let dk = &mut dqkv[j * 3 * d + d + h * hd..j * 3 * d + d + (h + 1) * hd];
+                for (a, &qc) in dk.iter_mut().zip(q_i) {
+                    *a += g * qc;
                 }
             }
+            dqkv[i * 3 * d + h * hd..i * 3 * d + (h + 1) * hd].copy_from_slice(&dq);
         }
     }
     dqkv
@@ -902,6 +958,14 @@ impl Model {
             });
         }
         let wte_t = self.wte_t();
+        // The block's weight matrices transposed, once for the whole batch
+        // (empty for the other tensors).
+        let wts: Vec<Vec<f32>> = (0..self.layout.names.len())
+            .map(|i| match self.layout.shapes[i][..] {
+                [rows, cols] if i >= 2 => transpose(self.t(i), rows, cols),
+                _ => Vec::new(),
+            })
+            .collect();
         let mut grads = self.zero_grads();
         // ∂L/∂wteᵀ from the output layer, summed over the batch, folded into
         // ∂L/∂wte at the end.
@@ -922,7 +986,7 @@ impl Model {
                     *g /= n_targets as f32;
                 }
             }
-            self.backward(tokens, &logits, &cache, &mut grads.data, &mut dwte_t);
+            self.backward(tokens, &logits, &cache, &wts, &mut grads.data, &mut dwte_t);
         }
         let (v, d) = (self.config.vocab_size, self.config.d_model);
         let dwte = &mut grads.data[self.layout.range(0)];
@@ -976,8 +1040,8 @@ fn bias_grad(db: &mut [f32], dy: &[f32]) {
 
 impl Model {
     /// Backward of a linear layer y = x·W + b: adds xᵀ·dy to ∂L/∂W and the
-    /// column sums of dy to ∂L/∂b, and returns ∂L/∂x = dy·Wᵀ. Both products
-    /// are made axpy-shaped by transposing x and W first.
+    /// column sums of dy to ∂L/∂b, and returns ∂L/∂x = dy·Wᵀ, with Wᵀ taken
+    /// from `wts` (transposed once per batch) so that the product is axpy-shaped.
     #[allow(clippy::too_many_arguments)] // the layer's shapes and its two gradients
     fn linear_backward(
         &self,
@@ -987,22 +1051,20 @@ impl Model {
         rows: usize,
         w_in: usize,
         w_out: usize,
+        wts: &[Vec<f32>],
         grads: &mut [f32],
     ) -> Vec<f32> {
-        let w = self.t(w_index);
-        let xt = transpose(x, rows, w_in);
-        matmul_acc(
+        matmul_tn_acc(
             &mut grads[self.layout.range(w_index)],
-            &xt,
+            x,
             dy,
             w_in,
             rows,
             w_out,
         );
         bias_grad(&mut grads[self.layout.range(w_index + 1)], dy);
-        let wt = transpose(w, w_in, w_out);
         let mut dx = vec![0.0; rows * w_in];
-        matmul_acc(&mut dx, dy, &wt, rows, w_out, w_in);
+        matmul_acc(&mut dx, dy, &wts[w_index], rows, w_out, w_in);
         dx
     }
 
@@ -1032,6 +1094,7 @@ impl Model {
         tokens: &[u32],
         dlogits: &[f32],
         cache: &Cache,
+        wts: &[Vec<f32>],
         grads: &mut [f32],
         dwte_t: &mut [f32],
     ) {
@@ -1039,8 +1102,7 @@ impl Model {
         let (t, d, f, v) = (tokens.len(), c.d_model, c.d_ff, c.vocab_size);
         let lay = &self.layout;
         // Output layer (tied): ∂L/∂wteᵀ += ln_fᵀ·dlogits, ∂L/∂ln_f = dlogits·wte.
-        let lnf_t = transpose(&cache.lnf, t, d);
-        matmul_acc(dwte_t, &lnf_t, dlogits, d, t, v);
+        matmul_tn_acc(dwte_t, &cache.lnf, dlogits, d, t, v);
         let mut dlnf = vec![0.0; t * d];
         matmul_acc(&mut dlnf, dlogits, self.t(0), t, v, d);
         // dx: ∂L/∂(the residual stream), from the top down.
@@ -1057,14 +1119,14 @@ impl Model {
             let b = &cache.blocks[l];
             let i = |k| lay.layer(l, k);
             // x = x + mlp(ln_2(x)): dx flows on unchanged and into the MLP
-            let dact = self.linear_backward(&dx, &b.act, i(FC2_W), t, f, d, grads);
+            let dact = self.linear_backward(&dx, &b.act, i(FC2_W), t, f, d, wts, grads);
             let dpre = gelu_backward(&dact, &b.pre, &b.th);
-            let dln2 = self.linear_backward(&dpre, &b.ln2, i(FC_W), t, d, f, grads);
+            let dln2 = self.linear_backward(&dpre, &b.ln2, i(FC_W), t, d, f, wts, grads);
             self.norm_backward(&dln2, &b.xhat2, &b.rstd2, i(LN2_W), &mut dx, grads);
             // x = x + attn(ln_1(x))
-            let datt = self.linear_backward(&dx, &b.att, i(PROJ_W), t, d, d, grads);
+            let datt = self.linear_backward(&dx, &b.att, i(PROJ_W), t, d, d, wts, grads);
             let dqkv = attention_backward(&datt, &b.qkv, &b.probs, t, d, c.n_head);
-            let dln1 = self.linear_backward(&dqkv, &b.ln1, i(ATTN_W), t, d, 3 * d, grads);
+            let dln1 = self.linear_backward(&dqkv, &b.ln1, i(ATTN_W), t, d, 3 * d, wts, grads);
             self.norm_backward(&dln1, &b.xhat1, &b.rstd1, i(LN1_W), &mut dx, grads);
         }
         // Embeddings: each position's gradient goes to its token's row and
