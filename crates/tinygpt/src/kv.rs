@@ -51,11 +51,11 @@ pub enum GenerateError {
     #[error(transparent)]
     Sample(#[from] SampleError),
     /// There is nothing to continue.
-    #[error("the prompt is empty")]
+    #[error("提示为空")]
     EmptyPrompt,
     /// The cache already holds `n_ctx` positions: learned absolute positions
     /// end there.
-    #[error("the context of {n_ctx} positions is full")]
+    #[error("上下文的 {n_ctx} 个位置已满")]
     ContextFull {
         /// The model's context length.
         n_ctx: usize,

@@ -43,7 +43,7 @@ pub struct Lora {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LoraError {
     /// Rank 0, or larger than a matrix's smaller side (no longer low rank).
-    #[error("rank {rank} must lie in 1..={max} for {name}")]
+    #[error("{name} 的秩 {rank} 必须在 1..={max} 之内")]
     Rank {
         /// The rank asked for.
         rank: usize,
@@ -54,13 +54,13 @@ pub enum LoraError {
     },
     /// No tensor name ends with any of the requested suffixes, or the tensor
     /// is not a matrix.
-    #[error("no weight matrix matches {0:?}")]
+    #[error("没有权重矩阵的名字以 {0:?} 之一结尾")]
     NoTarget(Vec<String>),
     /// α is not a finite positive number.
-    #[error("alpha must be a finite number > 0, got {0}")]
+    #[error("alpha 必须是正的有限数，收到 {0}")]
     Alpha(f32),
     /// [`Lora::set_params`] got the wrong number of values.
-    #[error("{given} values given, the adapters have {expected}")]
+    #[error("给了 {given} 个数，适配器共有 {expected} 个参数")]
     ParamCount {
         /// Values given.
         given: usize,

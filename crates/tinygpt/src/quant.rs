@@ -88,7 +88,7 @@ pub fn dequantize_slice(q: &[i8], scale: f32) -> Vec<f32> {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum QuantError {
     /// `data.len()` is not `rows × cols`.
-    #[error("matrix data has {len} values, expected {rows} × {cols}")]
+    #[error("矩阵有 {len} 个数，形状 {rows} × {cols} 需要 {rows}·{cols} 个")]
     Shape {
         /// Values given.
         len: usize,
@@ -98,7 +98,7 @@ pub enum QuantError {
         cols: usize,
     },
     /// The group size is 0 or does not divide the row length.
-    #[error("group size {group} does not divide the row length {cols}")]
+    #[error("组长 {group} 不能整除行长 {cols}")]
     Group {
         /// Group size asked for.
         group: usize,
@@ -106,7 +106,7 @@ pub enum QuantError {
         cols: usize,
     },
     /// A weight is NaN or infinite: its scale would be meaningless.
-    #[error("weight {index} is not finite")]
+    #[error("第 {index} 个权重不是有限数")]
     NotFinite {
         /// Position of the first such weight.
         index: usize,

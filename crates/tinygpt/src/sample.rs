@@ -73,19 +73,19 @@ impl SamplingConfig {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SampleError {
     /// The temperature is negative, NaN or infinite.
-    #[error("temperature must be a finite number >= 0, got {0}")]
+    #[error("temperature 必须是 ≥ 0 的有限数，收到 {0}")]
     Temperature(f64),
     /// `top_k` is 0: no token would be left.
-    #[error("top_k must be at least 1")]
+    #[error("top_k 至少为 1")]
     TopK,
     /// `top_p` is outside (0, 1].
-    #[error("top_p must lie in (0, 1], got {0}")]
+    #[error("top_p 必须在 (0, 1] 之内，收到 {0}")]
     TopP(f64),
     /// The row of logits is empty.
-    #[error("no logits to sample from")]
+    #[error("没有可供抽样的 logits")]
     Empty,
     /// A logit is NaN or infinite (a broken model, not a bad request).
-    #[error("logit {index} is not finite")]
+    #[error("第 {index} 个 logit 不是有限数")]
     NotFinite {
         /// Position of the first such logit.
         index: usize,
