@@ -9,6 +9,7 @@
 //! bit-for-bit those of the uncached loop.
 
 // ANCHOR: cache
+use crate::bpe::{EOT, Tokenizer};
 use crate::model::{Model, ModelError, gelu, layer_norm, linear, matmul_acc, softmax, transpose};
 use crate::sample::{SampleError, SampleRng, SamplingConfig, sample};
 
@@ -230,8 +231,6 @@ pub enum StopReason {
     Stop,
     /// `max_new_tokens` were generated.
     Length,
-    /// The context of `n_ctx` positions is full.
-    Context,
     /// `on_token` asked to stop (a client went away).
     Cancelled,
 }
@@ -245,11 +244,18 @@ pub struct Generated {
     pub reason: StopReason,
     /// Multiply-adds of the matrix products spent, prompt included.
     pub macs: u64,
+    /// How often the context was full and slid forward.
+    pub slides: usize,
 }
 
 /// Generates a continuation of `prompt`, with the KV cache or by rerunning
 /// the whole context each step. `on_token` sees each new token as soon as it
 /// is chosen (the service streams them); returning `false` stops early.
+///
+/// The model has learnt `n_ctx` absolute positions. When the context is
+/// full, both ways keep only its last `n_ctx / 2` tokens, at positions
+/// 0, 1, …, and go on; the cached way refills its cache from them. So the
+/// two always compute the logits of the same window of tokens.
 pub fn generate(
     model: &Model,
     prompt: &[u32],
@@ -269,11 +275,12 @@ pub fn generate(
         tokens: Vec::new(),
         reason: StopReason::Length,
         macs: 0,
+        slides: 0,
     };
     let mut dec = KvDecoder::new(model);
     let mut logits = Vec::new();
     if use_cache {
-        for &t in prompt {
+        for &t in &ctx {
             logits = dec.step(t)?; // the prompt fills the cache (prefill)
         }
     }
@@ -296,12 +303,19 @@ pub fn generate(
         if out.tokens.len() == opts.max_new_tokens {
             break;
         }
-        if ctx.len() == c.n_ctx {
-            out.reason = StopReason::Context;
-            break;
-        }
         ctx.push(next);
-        if use_cache {
+        if ctx.len() > c.n_ctx {
+            // Full: slide to the last n_ctx / 2 tokens.
+            ctx.drain(..ctx.len() - (c.n_ctx / 2).max(1));
+            out.slides += 1;
+            if use_cache {
+                out.macs += dec.macs;
+                dec = KvDecoder::new(model);
+                for &t in &ctx {
+                    logits = dec.step(t)?;
+                }
+            }
+        } else if use_cache {
             logits = dec.step(next)?;
         }
     }
@@ -309,3 +323,43 @@ pub fn generate(
     Ok(out)
 }
 // ANCHOR_END: generate
+
+// ANCHOR: text
+/// The ids a poem is continued from: [`EOT`] (in training a poem always
+/// follows it) and then the prompt's tokens.
+pub fn prompt_ids(tokenizer: &Tokenizer, prompt: &str) -> Vec<u32> {
+    let mut ids = vec![EOT];
+    // Byte-level BPE: encoding never fails (see bpe.rs).
+    ids.extend(tokenizer.encode(prompt).unwrap_or_default());
+    ids
+}
+
+/// The text of ids. A byte-level generation can stop inside a character;
+/// that last piece becomes U+FFFD instead of an error.
+pub fn text_of(tokenizer: &Tokenizer, ids: &[u32]) -> String {
+    let bytes = tokenizer.decode_bytes(ids).unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Writes a poem: `prompt` and its continuation (with the KV cache), up to
+/// the end-of-text token or `max_new_tokens`, sampled with `sampling` from
+/// a generator seeded with `seed`.
+pub fn write_poem(
+    model: &Model,
+    tokenizer: &Tokenizer,
+    prompt: &str,
+    max_new_tokens: usize,
+    sampling: SamplingConfig,
+    seed: u64,
+) -> Result<String, GenerateError> {
+    let opts = GenerateOptions {
+        max_new_tokens,
+        sampling,
+        stop: Some(EOT),
+    };
+    let ids = prompt_ids(tokenizer, prompt);
+    let mut rng = crate::sample::rng(seed);
+    let g = generate(model, &ids, &opts, &mut rng, true, &mut |_| true)?;
+    Ok(format!("{prompt}{}", text_of(tokenizer, &g.tokens)))
+}
+// ANCHOR_END: text

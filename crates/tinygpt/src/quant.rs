@@ -5,6 +5,8 @@
 //! PyTorch's quantized operators and ONNX `QuantizeLinear`.
 
 // ANCHOR: qparams
+use crate::model::{Model, transpose};
+
 /// Quantization parameters: x ≈ S·(q − Z), q clamped to [qmin, qmax].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct QParams {
@@ -252,3 +254,92 @@ impl Int4Matrix {
     }
 }
 // ANCHOR_END: int4
+
+// ANCHOR: model
+/// How to store the weight matrices of a model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// int8, one scale per output channel.
+    Int8PerChannel,
+    /// int4, one scale per `group` consecutive weights of an output channel.
+    Int4Group(usize),
+}
+
+/// One quantized tensor: its name, its relative error ‖W − Ŵ‖ / ‖W‖ and
+/// the bytes it takes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TensorReport {
+    /// The tensor's name.
+    pub name: String,
+    /// Relative Frobenius error of the dequantized matrix.
+    pub rel_error: f64,
+    /// Bytes: integers plus scales.
+    pub bytes: usize,
+}
+
+/// `model` with every weight matrix quantized and dequantized back (what
+/// the integer weights compute), the report of each matrix, and the bytes of
+/// the whole model stored that way. Vectors (biases, LayerNorm gains) stay
+/// f32, 4 bytes each.
+///
+/// A linear layer's weight is stored `[in, out]` (y = x·W), so its output
+/// channels are columns: it is transposed before quantizing, so that each
+/// scale belongs to one output channel and int4 groups run along the input.
+/// The embeddings are `[vocab, d]` and `[n_ctx, d]`: a row is one token
+/// (for the tied output layer, one output logit) or one position.
+pub fn quantize_model(
+    model: &Model,
+    scheme: Scheme,
+) -> Result<(Model, Vec<TensorReport>, usize), QuantError> {
+    let mut out = model.clone();
+    let mut reports = Vec::new();
+    let mut total = 0;
+    for (name, shape, data) in model.tensors() {
+        if shape.len() != 2 {
+            total += 4 * data.len();
+            continue;
+        }
+        let linear = !name.starts_with("wte") && !name.starts_with("wpe");
+        let (rows, cols) = if linear {
+            (shape[1], shape[0])
+        } else {
+            (shape[0], shape[1])
+        };
+        let w = if linear {
+            transpose(data, shape[0], shape[1])
+        } else {
+            data.to_vec()
+        };
+        let (back, bytes) = match scheme {
+            Scheme::Int8PerChannel => {
+                let q = Int8Matrix::quantize(&w, rows, cols)?;
+                (q.dequantize(), q.bytes())
+            }
+            Scheme::Int4Group(group) => {
+                let q = Int4Matrix::quantize(&w, rows, cols, group)?;
+                (q.dequantize(), q.bytes())
+            }
+        };
+        let (mut e2, mut s2) = (0.0f64, 0.0f64);
+        for (&a, &b) in w.iter().zip(&back) {
+            e2 += f64::from(a - b) * f64::from(a - b);
+            s2 += f64::from(a) * f64::from(a);
+        }
+        let back = if linear {
+            transpose(&back, rows, cols)
+        } else {
+            back
+        };
+        if let Some(t) = out.tensor_mut(&name) {
+            t.copy_from_slice(&back);
+        }
+        total += bytes;
+        reports.push(TensorReport {
+            name,
+            rel_error: libm::sqrt(e2 / s2.max(f64::MIN_POSITIVE)),
+            bytes,
+        });
+    }
+    Ok((out, reports, total))
+}
+// ANCHOR_END: model

@@ -30,7 +30,7 @@ use tokio::sync::mpsc;
 use tower::ServiceExt;
 
 use crate::bpe::{EOT, Tokenizer};
-use crate::kv::{GenerateOptions, StopReason, generate};
+use crate::kv::{GenerateOptions, StopReason, generate, prompt_ids, text_of};
 use crate::model::Model;
 use crate::sample::{SampleError, SamplingConfig, rng};
 
@@ -334,9 +334,7 @@ pub fn prepare(state: &AppState, req: &GenerateRequest) -> Result<Vec<u32>, Serv
     if !unknown.is_empty() {
         return Err(ServeError::UnknownChars(unknown));
     }
-    let mut ids = vec![EOT];
-    // Byte-level BPE: encoding never fails (bpe.rs), the error is for form.
-    ids.extend(state.tokenizer.encode(&req.prompt).unwrap_or_default());
+    let ids = prompt_ids(&state.tokenizer, &req.prompt);
     let n_ctx = state.model.config.n_ctx;
     if ids.len() >= n_ctx {
         return Err(ServeError::ContextFull {
@@ -414,12 +412,10 @@ fn run(state: &AppState, req: &GenerateRequest, prompt: &[u32], tx: &mpsc::Sende
             let reason = match g.reason {
                 StopReason::Stop => "stop",
                 StopReason::Length => "length",
-                StopReason::Context => "context",
                 StopReason::Cancelled => return,
             };
             // A generation cut off inside a character ends in U+FFFD.
-            let bytes = tok.decode_bytes(&g.tokens).unwrap_or_default();
-            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let text = text_of(tok, &g.tokens);
             let done = DoneEvent {
                 reason,
                 tokens: g.tokens.len(),

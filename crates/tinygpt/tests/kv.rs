@@ -84,16 +84,36 @@ fn same_tokens_with_and_without_cache_for_every_strategy() {
 }
 
 #[test]
-fn stops_at_stop_token_context_and_callback() {
+fn slides_past_the_context_identically_with_and_without_cache() {
+    let m = model(); // n_ctx 24
+    for s in [SamplingConfig::GREEDY, SamplingConfig::temperature(1.0)] {
+        let opts = GenerateOptions {
+            max_new_tokens: 60,
+            sampling: s,
+            stop: None,
+        };
+        let run =
+            |cache| generate(&m, &[1, 2, 3], &opts, &mut rng(9), cache, &mut |_| true).unwrap();
+        let (a, b) = (run(false), run(true));
+        assert_eq!(a.tokens.len(), 60);
+        assert_eq!(a.tokens, b.tokens);
+        // 59 of the 60 tokens enter the context (the last is only returned):
+        // it holds 3 + 21 = 24, then slides to 12 at the 22nd, 35th and 48th.
+        assert_eq!((a.slides, b.slides), (3, 3));
+        assert!(b.macs < a.macs);
+    }
+}
+
+#[test]
+fn stops_at_stop_token_and_callback() {
     let m = model();
     let greedy = GenerateOptions {
-        max_new_tokens: 100,
+        max_new_tokens: 10,
         sampling: SamplingConfig::GREEDY,
         stop: None,
     };
     let g = generate(&m, &[1, 2, 3], &greedy, &mut rng(0), true, &mut |_| true).unwrap();
-    assert_eq!(g.reason, StopReason::Context);
-    assert_eq!(g.tokens.len(), 24 - 3 + 1);
+    assert_eq!((g.tokens.len(), g.reason), (10, StopReason::Length));
     let first = g.tokens[0];
     let stop = GenerateOptions {
         stop: Some(first),

@@ -164,7 +164,7 @@ async fn bad_requests_get_clear_errors() {
 }
 
 #[tokio::test(flavor = "current_thread")]
-async fn a_prompt_that_fills_the_context_is_refused_and_generation_stops_at_it() {
+async fn a_prompt_that_fills_the_context_is_refused_and_generation_slides_past_it() {
     let app = app(8);
     let (s, text) = post(&app, r#"{"prompt": "床前明月光，疑是"}"#).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
@@ -173,10 +173,12 @@ async fn a_prompt_that_fills_the_context_is_refused_and_generation_stops_at_it()
     assert_eq!(s, StatusCode::OK);
     let ev = events(&text);
     let done = &ev.last().unwrap().1;
-    assert!(
-        ["context", "stop"].contains(&done["reason"].as_str().unwrap()),
-        "{text}"
-    );
+    // 20 tokens do not fit in 8 positions: the context slides, and the
+    // request runs to its length unless the model ends the poem first.
+    match done["reason"].as_str().unwrap() {
+        "length" => assert_eq!(done["tokens"], 20),
+        reason => assert_eq!(reason, "stop", "{text}"),
+    }
 }
 
 #[test]
