@@ -10,7 +10,10 @@
 // ANCHOR: adapter
 use rand::{RngExt, SeedableRng, rngs::ChaCha8Rng};
 
-use crate::model::{Grads, Model, matmul_acc, transpose};
+use crate::bpe::EOT;
+use crate::model::{Grads, Model, ModelError, matmul_acc, transpose};
+use crate::optim::{clip_grad_norm, warmup_cosine};
+use crate::train::{TrainError, evaluate};
 
 /// One adapted matrix: W (`rows × cols`, the model's `[in, out]` layout)
 /// gets s·B·A with B `rows × r` and A `r × cols`.
@@ -59,6 +62,23 @@ pub enum LoraError {
     /// α is not a finite positive number.
     #[error("alpha 必须是正的有限数，收到 {0}")]
     Alpha(f32),
+    /// The training settings make no run.
+    #[error("LoRA 训练配置无效：{0}")]
+    Config(String),
+    /// A stream too short for one window.
+    #[error("训练流只有 {len} 个词元，一个窗口需要 {need} 个")]
+    StreamTooShort {
+        /// Its length.
+        len: usize,
+        /// `seq_len + 1`.
+        need: usize,
+    },
+    /// The model rejected the data.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// Validation failed.
+    #[error(transparent)]
+    Train(#[from] TrainError),
     /// [`Lora::set_params`] got the wrong number of values.
     #[error("给了 {given} 个数，适配器共有 {expected} 个参数")]
     ParamCount {
@@ -221,3 +241,132 @@ impl Lora {
     }
 }
 // ANCHOR_END: merge
+
+// ANCHOR: train
+/// The poems of a corpus as one stream of token ids: each poem follows an
+/// [`EOT`], as in pre-training, and one [`EOT`] ends the stream.
+pub fn stream(poems: &[Vec<u32>]) -> Vec<u32> {
+    let mut s = Vec::new();
+    for p in poems {
+        s.push(EOT);
+        s.extend_from_slice(p);
+    }
+    s.push(EOT);
+    s
+}
+
+/// How to train the adapters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoraTrainConfig {
+    /// Optimizer steps.
+    pub steps: u32,
+    /// Windows per step.
+    pub batch_size: usize,
+    /// Tokens per window (at most `n_ctx`).
+    pub seq_len: usize,
+    /// Peak learning rate (linear warm-up, then cosine decay to a tenth).
+    pub lr: f64,
+    /// Warm-up steps.
+    pub warmup: u32,
+    /// Largest global norm of the adapters' gradient.
+    pub clip: f64,
+    /// Seed of the window sampler.
+    pub seed: u64,
+    /// Validation every this many steps (and before the first).
+    pub eval_every: u32,
+}
+
+/// A point of the training curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoraLog {
+    /// Steps done.
+    pub step: u32,
+    /// Mean training loss of the steps since the previous point (at step 0:
+    /// the loss of the first batch, before any update).
+    pub train_loss: f64,
+    /// Loss on the validation stream.
+    pub val_loss: f64,
+}
+
+/// Trains the adapters on windows of `train_stream`; `base` never changes.
+/// Each step merges W + s·B·A, runs the model's backward pass on the merged
+/// model, projects ∂L/∂W onto B and A ([`Lora::project`]), clips, and takes
+/// an Adam step (β₁ = 0.9, β₂ = 0.999, no weight decay, the PEFT default).
+pub fn train(
+    lora: &mut Lora,
+    base: &Model,
+    train_stream: &[u32],
+    valid_stream: &[u32],
+    cfg: &LoraTrainConfig,
+) -> Result<Vec<LoraLog>, LoraError> {
+    if cfg.steps == 0 || cfg.batch_size == 0 || cfg.eval_every == 0 || cfg.warmup > cfg.steps {
+        return Err(LoraError::Config(format!("{cfg:?}")));
+    }
+    if cfg.seq_len == 0 || cfg.seq_len > base.config.n_ctx {
+        return Err(LoraError::Config(format!("seq_len = {}", cfg.seq_len)));
+    }
+    if train_stream.len() < cfg.seq_len + 1 {
+        return Err(LoraError::StreamTooShort {
+            len: train_stream.len(),
+            need: cfg.seq_len + 1,
+        });
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    let mut p = lora.params();
+    let (mut m, mut v) = (vec![0.0f32; p.len()], vec![0.0f32; p.len()]);
+    let mut log = vec![LoraLog {
+        step: 0,
+        train_loss: f64::NAN, // set from the first batch below
+        val_loss: evaluate(&lora.merge(base), valid_stream, cfg.seq_len)?,
+    }];
+    let mut since = 0.0f64;
+    for step in 0..cfg.steps {
+        let starts: Vec<usize> = (0..cfg.batch_size)
+            .map(|_| rng.random_range(0..=train_stream.len() - cfg.seq_len - 1))
+            .collect();
+        let batch: Vec<(&[u32], &[u32])> = starts
+            .iter()
+            .map(|&s| {
+                (
+                    &train_stream[s..s + cfg.seq_len],
+                    &train_stream[s + 1..s + cfg.seq_len + 1],
+                )
+            })
+            .collect();
+        let (loss, grads) = lora.merge(base).try_loss_and_grads_batch(&batch)?;
+        if step == 0 {
+            log[0].train_loss = f64::from(loss);
+        }
+        since += f64::from(loss);
+        let mut g = lora.project(&grads);
+        clip_grad_norm(&mut g, cfg.clip);
+        let lr = warmup_cosine(step, cfg.warmup, cfg.steps, cfg.lr, cfg.lr / 10.0);
+        adam(&mut p, &g, &mut m, &mut v, step + 1, lr);
+        lora.set_params(&p)?;
+        let done = step + 1;
+        if done % cfg.eval_every == 0 || done == cfg.steps {
+            let n = done - log[log.len() - 1].step;
+            log.push(LoraLog {
+                step: done,
+                train_loss: since / f64::from(n),
+                val_loss: evaluate(&lora.merge(base), valid_stream, cfg.seq_len)?,
+            });
+            since = 0.0;
+        }
+    }
+    Ok(log)
+}
+
+/// One Adam step (t counts from 1), the update of `torch.optim.Adam`.
+fn adam(p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], t: u32, lr: f64) {
+    let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
+    let bc1 = 1.0 - libm::pow(f64::from(b1), f64::from(t));
+    let bc2_sqrt = libm::sqrt(1.0 - libm::pow(f64::from(b2), f64::from(t))) as f32;
+    let step_size = (lr / bc1) as f32;
+    for i in 0..p.len() {
+        m[i] = b1 * m[i] + (1.0 - b1) * g[i];
+        v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
+        p[i] -= step_size * (m[i] / (v[i].sqrt() / bc2_sqrt + eps));
+    }
+}
+// ANCHOR_END: train
