@@ -135,3 +135,42 @@ fn bad_settings_are_errors() {
         })
     );
 }
+
+#[test]
+fn training_lowers_the_loss_and_leaves_the_base_alone() {
+    use tinygpt::lora::{LoraTrainConfig, stream, train};
+    let base = model();
+    let before = base.clone();
+    let poems: Vec<Vec<u32>> = (0..12).map(|i| vec![3 + i % 4, 7, 9, 11, 13, 2]).collect();
+    let s = stream(&poems);
+    assert_eq!(s.len(), 12 * 7 + 1);
+    assert_eq!((s[0], s[s.len() - 1]), (0, 0));
+    let mut lora = Lora::new(&base, &["attn.c_attn.weight", "mlp.c_fc.weight"], 2, 4.0, 3).unwrap();
+    let cfg = LoraTrainConfig {
+        steps: 40,
+        batch_size: 4,
+        seq_len: 12,
+        lr: 1e-2,
+        warmup: 4,
+        clip: 1.0,
+        seed: 1,
+        eval_every: 20,
+    };
+    let log = train(&mut lora, &base, &s, &s, &cfg).unwrap();
+    assert_eq!(log.iter().map(|p| p.step).collect::<Vec<_>>(), [0, 20, 40]);
+    assert!(log[2].val_loss < log[0].val_loss - 0.1, "{log:?}");
+    assert!(log[0].train_loss.is_finite());
+    assert_eq!(base, before);
+    let bad = LoraTrainConfig {
+        seq_len: 99,
+        ..cfg.clone()
+    };
+    assert!(matches!(
+        train(&mut lora, &base, &s, &s, &bad),
+        Err(LoraError::Config(_))
+    ));
+    assert!(matches!(
+        train(&mut lora, &base, &s[..5], &s, &cfg),
+        Err(LoraError::StreamTooShort { len: 5, need: 13 })
+    ));
+}
