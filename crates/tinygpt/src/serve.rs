@@ -8,31 +8,16 @@
 //! without opening a port.
 
 // ANCHOR: errors
-use std::collections::BTreeSet;
-use std::convert::Infallible;
-use std::sync::Arc;
-
 use axum::{
     Json, Router,
     body::Body,
-    extract::{State, rejection::JsonRejection},
+    extract::rejection::JsonRejection,
     http::{Request, StatusCode, header},
-    response::{
-        IntoResponse, Response,
-        sse::{Event, Sse},
-    },
-    routing::post,
+    response::{IntoResponse, Response},
 };
-use futures_util::stream::{self, Stream};
 use http_body_util::BodyExt;
-use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
+use serde::Serialize;
 use tower::ServiceExt;
-
-use crate::bpe::{EOT, Tokenizer};
-use crate::kv::{GenerateOptions, StopReason, generate, prompt_ids, text_of};
-use crate::model::Model;
-use crate::sample::{SampleError, SamplingConfig, rng};
 
 /// Error response body: fields in a fixed order, `detail` left out when empty.
 #[derive(Serialize)]
@@ -124,6 +109,24 @@ pub async fn call(
 // ANCHOR_END: client
 
 // ANCHOR: state
+use std::collections::BTreeSet;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::{
+    extract::State,
+    response::sse::{Event, Sse},
+    routing::post,
+};
+use futures_util::stream::{self, Stream};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use crate::bpe::{EOT, Tokenizer};
+use crate::kv::{GenerateOptions, StopReason, generate, prompt_ids, text_of};
+use crate::model::Model;
+use crate::sample::{SampleError, SamplingConfig, rng};
+
 /// What the service accepts: the limits a request is checked against
 /// before any work is done.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -190,6 +193,21 @@ impl AppState {
             known_chars: Arc::new(known_chars),
             limits,
         })
+    }
+
+    /// The model every request uses.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The tokenizer every request uses.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    /// The limits requests are checked against.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 }
 
@@ -324,7 +342,7 @@ pub fn prepare(state: &AppState, req: &GenerateRequest) -> Result<Vec<u32>, Serv
             max: limits.max_new_tokens,
         });
     }
-    sampling(req).validate().map_err(ServeError::Sampling)?;
+    req.sampling().validate().map_err(ServeError::Sampling)?;
     let mut unknown: Vec<char> = Vec::new();
     for c in req.prompt.chars() {
         if !state.known_chars.contains(&c) && !unknown.contains(&c) {
@@ -345,11 +363,14 @@ pub fn prepare(state: &AppState, req: &GenerateRequest) -> Result<Vec<u32>, Serv
     Ok(ids)
 }
 
-fn sampling(req: &GenerateRequest) -> SamplingConfig {
-    SamplingConfig {
-        temperature: req.temperature,
-        top_k: req.top_k,
-        top_p: req.top_p,
+impl GenerateRequest {
+    /// The sampling settings of the request.
+    pub fn sampling(&self) -> SamplingConfig {
+        SamplingConfig {
+            temperature: self.temperature,
+            top_k: self.top_k,
+            top_p: self.top_p,
+        }
     }
 }
 
@@ -392,7 +413,7 @@ async fn generate_handler(
 fn run(state: &AppState, req: &GenerateRequest, prompt: &[u32], tx: &mpsc::Sender<Event>) {
     let opts = GenerateOptions {
         max_new_tokens: req.max_new_tokens.unwrap_or(state.limits.max_new_tokens),
-        sampling: sampling(req),
+        sampling: req.sampling(),
         stop: Some(EOT),
     };
     let mut rng = rng(req.seed);
