@@ -114,16 +114,16 @@ impl Lora {
             if rank == 0 || rank > max {
                 return Err(LoraError::Rank { rank, max, name });
             }
-            let std = 1.0 / libm::sqrt(cols as f64);
-            let a = (0..rank * cols)
+            let std = 1.0 / libm::sqrt(rows as f64);
+            let b = (0..rows * rank)
                 .map(|_| (std * normal(&mut rng)) as f32)
                 .collect();
             adapters.push(Adapter {
                 name,
                 rows,
                 cols,
-                b: vec![0.0; rows * rank],
-                a,
+                b,
+                a: vec![0.0; rank * cols],
             });
         }
         if adapters.is_empty() {

@@ -32,7 +32,7 @@ fn fresh_adapters_leave_the_model_unchanged_and_count_params() {
     let base = model();
     let lora = Lora::new(&base, &["attn.c_attn.weight", "mlp.c_fc.weight"], 2, 4.0, 1).unwrap();
     assert_eq!(lora.adapters.len(), 4);
-    assert_eq!(lora.merge(&base), base, "B = 0: ΔW = 0");
+    assert_eq!(lora.merge(&base), base, "A = 0: ΔW = 0");
     // c_attn 16×48, c_fc 16×32, per layer; r = 2
     assert_eq!(lora.num_params(), 2 * (2 * (16 + 48) + 2 * (16 + 32)));
     assert_eq!(lora.scale, 2.0);
@@ -49,7 +49,7 @@ fn projected_gradients_match_finite_differences() {
         9,
     )
     .unwrap();
-    // Move B away from 0 so that both projections are non-trivial.
+    // Move A away from 0 so that both projections are non-trivial.
     let mut p = lora.params();
     for (i, v) in p.iter_mut().enumerate() {
         *v += 0.05 * ((i * 37 % 11) as f32 - 5.0) / 5.0;
