@@ -341,9 +341,24 @@ pub fn text_of(tokenizer: &Tokenizer, ids: &[u32]) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// `text` with every control character except the newline replaced by
+/// U+FFFD: a byte-level model can emit any byte, and a stray escape or NUL
+/// should not reach a terminal or a page.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// Writes a poem: `prompt` and its continuation (with the KV cache), up to
 /// the end-of-text token or `max_new_tokens`, sampled with `sampling` from
-/// a generator seeded with `seed`.
+/// a generator seeded with `seed`; [`printable`].
 pub fn write_poem(
     model: &Model,
     tokenizer: &Tokenizer,
@@ -360,6 +375,9 @@ pub fn write_poem(
     let ids = prompt_ids(tokenizer, prompt);
     let mut rng = crate::sample::rng(seed);
     let g = generate(model, &ids, &opts, &mut rng, true, &mut |_| true)?;
-    Ok(format!("{prompt}{}", text_of(tokenizer, &g.tokens)))
+    Ok(printable(&format!(
+        "{prompt}{}",
+        text_of(tokenizer, &g.tokens)
+    )))
 }
 // ANCHOR_END: text
