@@ -251,17 +251,21 @@ pub struct Generated {
 /// Generates a continuation of `prompt`, with the KV cache or by rerunning
 /// the whole context each step. `on_token` sees each new token as soon as it
 /// is chosen (the service streams them); returning `false` stops early.
+/// With a [`Utf8Mask`], only tokens that keep the text valid UTF-8 are drawn
+/// (the prompt is text, so it ends on a character boundary).
 ///
 /// The model has learnt `n_ctx` absolute positions. When the context is
 /// full, both ways keep only its last `n_ctx / 2` tokens, at positions
 /// 0, 1, …, and go on; the cached way refills its cache from them. So the
 /// two always compute the logits of the same window of tokens.
+#[allow(clippy::too_many_arguments)] // model, input, settings, and three hooks
 pub fn generate(
     model: &Model,
     prompt: &[u32],
     opts: &GenerateOptions,
     rng: &mut SampleRng,
     use_cache: bool,
+    mask: Option<&Utf8Mask>,
     on_token: &mut dyn FnMut(u32) -> bool,
 ) -> Result<Generated, GenerateError> {
     opts.sampling.validate()?;
@@ -279,6 +283,7 @@ pub fn generate(
     };
     let mut dec = KvDecoder::new(model);
     let mut logits = Vec::new();
+    let mut pending: Vec<u8> = Vec::new(); // bytes of an unfinished character
     if use_cache {
         for &t in &ctx {
             logits = dec.step(t)?; // the prompt fills the cache (prefill)
@@ -290,7 +295,13 @@ pub fn generate(
             logits = all[(ctx.len() - 1) * c.vocab_size..].to_vec();
             out.macs += forward_macs(c.n_layer, c.d_model, c.d_ff, c.vocab_size, ctx.len());
         }
+        if let Some(m) = mask {
+            m.apply(&pending, &mut logits);
+        }
         let next = sample(&logits, &opts.sampling, rng)?;
+        if let Some(m) = mask {
+            m.advance(&mut pending, next);
+        }
         if opts.stop == Some(next) {
             out.reason = StopReason::Stop;
             break;
@@ -323,6 +334,59 @@ pub fn generate(
     Ok(out)
 }
 // ANCHOR_END: generate
+
+// ANCHOR: utf8
+/// Keeps byte-level generation valid UTF-8. A token of the byte-level
+/// tokenizer can be part of a character; a small model often follows the
+/// first byte of a character with a token that cannot continue it, and the
+/// text gets U+FFFD. Before each draw, every token whose bytes would make the
+/// text invalid gets logit −∞.
+pub struct Utf8Mask {
+    bytes: Vec<Vec<u8>>,
+}
+
+/// Whether `b` is UTF-8 or a beginning of UTF-8 (it ends inside a character).
+fn utf8_prefix(b: &[u8]) -> bool {
+    match std::str::from_utf8(b) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    }
+}
+
+impl Utf8Mask {
+    /// The bytes of every token of `tokenizer`.
+    pub fn new(tokenizer: &Tokenizer) -> Utf8Mask {
+        let bytes = (0..tokenizer.vocab_size() as u32)
+            .map(|id| tokenizer.decode_bytes(&[id]).unwrap_or_default())
+            .collect();
+        Utf8Mask { bytes }
+    }
+
+    /// Sets to −∞ the logit of every token that cannot follow `pending`, the
+    /// bytes of an unfinished character at the end of the text so far.
+    pub fn apply(&self, pending: &[u8], logits: &mut [f32]) {
+        let mut buf = Vec::with_capacity(pending.len() + 16);
+        for (z, b) in logits.iter_mut().zip(&self.bytes) {
+            buf.clear();
+            buf.extend_from_slice(pending);
+            buf.extend_from_slice(b);
+            if !utf8_prefix(&buf) {
+                *z = f32::NEG_INFINITY;
+            }
+        }
+    }
+
+    /// Appends token `id` to `pending` and drops the characters it completes.
+    pub fn advance(&self, pending: &mut Vec<u8>, id: u32) {
+        pending.extend_from_slice(self.bytes.get(id as usize).map_or(&[][..], |b| b));
+        let done = match std::str::from_utf8(pending) {
+            Ok(_) => pending.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        pending.drain(..done);
+    }
+}
+// ANCHOR_END: utf8
 
 // ANCHOR: text
 /// The ids a poem is continued from: [`EOT`] (in training a poem always
@@ -358,7 +422,8 @@ pub fn printable(text: &str) -> String {
 
 /// Writes a poem: `prompt` and its continuation (with the KV cache), up to
 /// the end-of-text token or `max_new_tokens`, sampled with `sampling` from
-/// a generator seeded with `seed`; [`printable`].
+/// a generator seeded with `seed`, kept valid UTF-8 by a [`Utf8Mask`];
+/// [`printable`].
 pub fn write_poem(
     model: &Model,
     tokenizer: &Tokenizer,
@@ -374,7 +439,10 @@ pub fn write_poem(
     };
     let ids = prompt_ids(tokenizer, prompt);
     let mut rng = crate::sample::rng(seed);
-    let g = generate(model, &ids, &opts, &mut rng, true, &mut |_| true)?;
+    let mask = Utf8Mask::new(tokenizer);
+    let g = generate(model, &ids, &opts, &mut rng, true, Some(&mask), &mut |_| {
+        true
+    })?;
     Ok(printable(&format!(
         "{prompt}{}",
         text_of(tokenizer, &g.tokens)

@@ -84,12 +84,15 @@ pub enum SampleError {
     /// The row of logits is empty.
     #[error("没有可供抽样的 logits")]
     Empty,
-    /// A logit is NaN or infinite (a broken model, not a bad request).
-    #[error("第 {index} 个 logit 不是有限数")]
+    /// A logit is NaN or +∞ (a broken model, not a bad request).
+    #[error("第 {index} 个 logit 是 NaN 或 +∞")]
     NotFinite {
         /// Position of the first such logit.
         index: usize,
     },
+    /// Every logit is −∞: a mask ruled out every token.
+    #[error("所有词元都被屏蔽了")]
+    AllMasked,
 }
 // ANCHOR_END: config
 
@@ -107,14 +110,22 @@ pub fn argmax(logits: &[f32]) -> Result<u32, SampleError> {
     Ok(best as u32)
 }
 
+/// NaN and +∞ are errors; −∞ marks a token that is ruled out (a mask), but
+/// at least one token must remain.
 fn check(logits: &[f32]) -> Result<(), SampleError> {
     if logits.is_empty() {
         return Err(SampleError::Empty);
     }
-    match logits.iter().position(|z| !z.is_finite()) {
-        Some(index) => Err(SampleError::NotFinite { index }),
-        None => Ok(()),
+    if let Some(index) = logits
+        .iter()
+        .position(|z| z.is_nan() || *z == f32::INFINITY)
+    {
+        return Err(SampleError::NotFinite { index });
     }
+    if logits.iter().all(|&z| z == f32::NEG_INFINITY) {
+        return Err(SampleError::AllMasked);
+    }
+    Ok(())
 }
 // ANCHOR_END: greedy
 

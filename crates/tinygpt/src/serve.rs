@@ -123,7 +123,7 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 
 use crate::bpe::{EOT, Tokenizer};
-use crate::kv::{GenerateOptions, StopReason, generate, prompt_ids, text_of};
+use crate::kv::{GenerateOptions, StopReason, Utf8Mask, generate, prompt_ids, text_of};
 use crate::model::Model;
 use crate::sample::{SampleError, SamplingConfig, rng};
 
@@ -160,6 +160,7 @@ pub enum LoadError {
 pub struct AppState {
     model: Arc<Model>,
     tokenizer: Arc<Tokenizer>,
+    mask: Arc<Utf8Mask>,
     known_chars: Arc<BTreeSet<char>>,
     limits: Limits,
 }
@@ -189,6 +190,7 @@ impl AppState {
         }
         Ok(AppState {
             model: Arc::new(model),
+            mask: Arc::new(Utf8Mask::new(&tokenizer)),
             tokenizer: Arc::new(tokenizer),
             known_chars: Arc::new(known_chars),
             limits,
@@ -203,6 +205,11 @@ impl AppState {
     /// The tokenizer every request uses.
     pub fn tokenizer(&self) -> &Tokenizer {
         &self.tokenizer
+    }
+
+    /// The mask that keeps generated text valid UTF-8.
+    pub fn mask(&self) -> &Utf8Mask {
+        &self.mask
     }
 
     /// The limits requests are checked against.
@@ -428,7 +435,15 @@ fn run(state: &AppState, req: &GenerateRequest, prompt: &[u32], tx: &mpsc::Sende
         tx.blocking_send(Event::default().event("token").data(data))
             .is_ok()
     };
-    let last = match generate(&state.model, prompt, &opts, &mut rng, true, &mut on_token) {
+    let last = match generate(
+        &state.model,
+        prompt,
+        &opts,
+        &mut rng,
+        true,
+        Some(&state.mask),
+        &mut on_token,
+    ) {
         Ok(g) => {
             let reason = match g.reason {
                 StopReason::Stop => "stop",

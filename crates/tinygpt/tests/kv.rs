@@ -74,8 +74,12 @@ fn same_tokens_with_and_without_cache_for_every_strategy() {
             sampling: s,
             stop: None,
         };
-        let run =
-            |cache| generate(&m, &[1, 2, 3], &opts, &mut rng(5), cache, &mut |_| true).unwrap();
+        let run = |cache| {
+            generate(&m, &[1, 2, 3], &opts, &mut rng(5), cache, None, &mut |_| {
+                true
+            })
+            .unwrap()
+        };
         let (a, b) = (run(false), run(true));
         assert_eq!(a.tokens, b.tokens, "{s:?}");
         assert_eq!(a.tokens.len(), 15);
@@ -92,8 +96,12 @@ fn slides_past_the_context_identically_with_and_without_cache() {
             sampling: s,
             stop: None,
         };
-        let run =
-            |cache| generate(&m, &[1, 2, 3], &opts, &mut rng(9), cache, &mut |_| true).unwrap();
+        let run = |cache| {
+            generate(&m, &[1, 2, 3], &opts, &mut rng(9), cache, None, &mut |_| {
+                true
+            })
+            .unwrap()
+        };
         let (a, b) = (run(false), run(true));
         assert_eq!(a.tokens.len(), 60);
         assert_eq!(a.tokens, b.tokens);
@@ -112,20 +120,40 @@ fn stops_at_stop_token_and_callback() {
         sampling: SamplingConfig::GREEDY,
         stop: None,
     };
-    let g = generate(&m, &[1, 2, 3], &greedy, &mut rng(0), true, &mut |_| true).unwrap();
+    let g = generate(
+        &m,
+        &[1, 2, 3],
+        &greedy,
+        &mut rng(0),
+        true,
+        None,
+        &mut |_| true,
+    )
+    .unwrap();
     assert_eq!((g.tokens.len(), g.reason), (10, StopReason::Length));
     let first = g.tokens[0];
     let stop = GenerateOptions {
         stop: Some(first),
         ..greedy
     };
-    let s = generate(&m, &[1, 2, 3], &stop, &mut rng(0), true, &mut |_| true).unwrap();
+    let s = generate(&m, &[1, 2, 3], &stop, &mut rng(0), true, None, &mut |_| {
+        true
+    })
+    .unwrap();
     assert_eq!((s.tokens.len(), s.reason), (0, StopReason::Stop));
     let mut seen = Vec::new();
-    let c = generate(&m, &[1, 2, 3], &greedy, &mut rng(0), false, &mut |t| {
-        seen.push(t);
-        seen.len() < 4
-    })
+    let c = generate(
+        &m,
+        &[1, 2, 3],
+        &greedy,
+        &mut rng(0),
+        false,
+        None,
+        &mut |t| {
+            seen.push(t);
+            seen.len() < 4
+        },
+    )
     .unwrap();
     assert_eq!((c.tokens.len(), c.reason), (4, StopReason::Cancelled));
     assert_eq!(seen, g.tokens[..4]);
@@ -141,16 +169,16 @@ fn bad_input_is_an_error_not_a_panic() {
     };
     let mut r = rng(0);
     assert_eq!(
-        generate(&m, &[], &opts, &mut r, true, &mut |_| true),
+        generate(&m, &[], &opts, &mut r, true, None, &mut |_| true),
         Err(GenerateError::EmptyPrompt)
     );
     assert!(matches!(
-        generate(&m, &[99], &opts, &mut r, true, &mut |_| true),
+        generate(&m, &[99], &opts, &mut r, true, None, &mut |_| true),
         Err(GenerateError::Model(_))
     ));
     let long = vec![1u32; 25];
     assert!(matches!(
-        generate(&m, &long, &opts, &mut r, false, &mut |_| true),
+        generate(&m, &long, &opts, &mut r, false, None, &mut |_| true),
         Err(GenerateError::Model(_))
     ));
     let bad = GenerateOptions {
@@ -158,7 +186,7 @@ fn bad_input_is_an_error_not_a_panic() {
         ..opts
     };
     assert!(matches!(
-        generate(&m, &[1], &bad, &mut r, true, &mut |_| true),
+        generate(&m, &[1], &bad, &mut r, true, None, &mut |_| true),
         Err(GenerateError::Sample(_))
     ));
     let mut dec = KvDecoder::new(&m);
@@ -166,4 +194,66 @@ fn bad_input_is_an_error_not_a_panic() {
         dec.step(1).unwrap();
     }
     assert_eq!(dec.step(1), Err(GenerateError::ContextFull { n_ctx: 24 }));
+}
+
+#[test]
+fn the_utf8_mask_keeps_byte_level_generation_valid() {
+    use tinygpt::bpe::Tokenizer;
+    use tinygpt::kv::{Utf8Mask, text_of};
+    let texts = vec!["床前明月光，疑是地上霜。\n举头望明月，低头思故乡。".to_string()];
+    let tok = Tokenizer::train(&texts, 280).unwrap();
+    let m = Model::new(
+        Config {
+            vocab_size: tok.vocab_size(),
+            n_ctx: 32,
+            d_model: 16,
+            n_head: 2,
+            n_layer: 1,
+            d_ff: 32,
+            norm_eps: 1e-5,
+            init_std: 0.5,
+        },
+        5,
+    );
+    let mask = Utf8Mask::new(&tok);
+    let opts = GenerateOptions {
+        max_new_tokens: 40,
+        sampling: SamplingConfig::temperature(1.0),
+        stop: None,
+    };
+    let prompt = tok.encode("床前").unwrap();
+    let mut invalid_without = 0;
+    for seed in 0..8 {
+        let masked = generate(
+            &m,
+            &prompt,
+            &opts,
+            &mut rng(seed),
+            true,
+            Some(&mask),
+            &mut |_| true,
+        )
+        .unwrap();
+        // Valid UTF-8, except possibly an unfinished last character.
+        let bytes = tok.decode_bytes(&masked.tokens).unwrap();
+        match std::str::from_utf8(&bytes) {
+            Ok(_) => {}
+            Err(e) => assert!(
+                e.error_len().is_none(),
+                "seed {seed}: {:?}",
+                text_of(&tok, &masked.tokens)
+            ),
+        }
+        let plain = generate(&m, &prompt, &opts, &mut rng(seed), true, None, &mut |_| {
+            true
+        })
+        .unwrap();
+        let b = tok.decode_bytes(&plain.tokens).unwrap();
+        invalid_without +=
+            usize::from(std::str::from_utf8(&b).is_err_and(|e| e.error_len().is_some()));
+    }
+    assert!(
+        invalid_without > 0,
+        "the unmasked model should produce invalid bytes"
+    );
 }

@@ -122,3 +122,23 @@ fn bad_parameters_and_logits_are_errors() {
         Err(SampleError::NotFinite { index: 1 })
     );
 }
+
+#[test]
+fn minus_infinity_masks_a_token_and_a_full_mask_is_an_error() {
+    let logits = [5.0, f32::NEG_INFINITY, 1.0];
+    assert_eq!(argmax(&[f32::NEG_INFINITY, 0.0]).unwrap(), 1);
+    let p = probabilities(&logits, &SamplingConfig::temperature(1.0)).unwrap();
+    assert_eq!(p[1], 0.0);
+    let mut r = rng(4);
+    for _ in 0..500 {
+        assert_ne!(
+            sample(&logits, &SamplingConfig::temperature(2.0), &mut r).unwrap(),
+            1
+        );
+    }
+    assert_eq!(argmax(&[f32::NEG_INFINITY; 3]), Err(SampleError::AllMasked));
+    assert_eq!(
+        argmax(&[0.0, f32::INFINITY]),
+        Err(SampleError::NotFinite { index: 1 })
+    );
+}
