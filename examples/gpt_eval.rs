@@ -91,6 +91,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     value("cppl_unigram", fixed(unigram.perplexity_per(chars), 2));
     value("cppl_bigram", fixed(bigram_nll.perplexity_per(chars), 2));
     value("cppl_model", fixed(gpt.perplexity_per(chars), 2));
+    let below = gpt.perplexity_per(chars) < bigram_nll.perplexity_per(chars);
+    value("model_vs_bigram", if below { "低于" } else { "高于" });
     println!();
 
     // ANCHOR: form
