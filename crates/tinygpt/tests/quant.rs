@@ -102,3 +102,50 @@ fn bad_input_is_an_error() {
         Err(QuantError::NotFinite { index: 1 })
     );
 }
+
+#[test]
+fn quantize_model_scales_per_output_channel_and_counts_bytes() {
+    use tinygpt::model::{Config, Model};
+    use tinygpt::quant::{Scheme, quantize_model};
+    let config = Config {
+        vocab_size: 40,
+        n_ctx: 8,
+        d_model: 16,
+        n_head: 2,
+        n_layer: 1,
+        d_ff: 32,
+        norm_eps: 1e-5,
+        init_std: 0.3,
+    };
+    let m = Model::new(config, 2);
+    let (q8, rep8, bytes8) = quantize_model(&m, Scheme::Int8PerChannel).unwrap();
+    // c_attn is [in = 16, out = 48]: each output column has its own scale.
+    let (w, wq) = (
+        m.tensor("h.0.attn.c_attn.weight").unwrap(),
+        q8.tensor("h.0.attn.c_attn.weight").unwrap(),
+    );
+    for j in 0..48 {
+        let s = (0..16).fold(0.0f32, |a, i| a.max(w[i * 48 + j].abs())) / 127.0;
+        for i in 0..16 {
+            assert!((w[i * 48 + j] - wq[i * 48 + j]).abs() <= s / 2.0 + 1e-7);
+        }
+    }
+    // Vectors stay f32 and unchanged.
+    assert_eq!(m.tensor("h.0.ln_1.bias"), q8.tensor("h.0.ln_1.bias"));
+    let vectors: usize = m
+        .tensors()
+        .iter()
+        .filter(|(_, s, _)| s.len() == 1)
+        .map(|(_, _, d)| d.len())
+        .sum();
+    let matrices: usize = rep8.iter().map(|r| r.bytes).sum();
+    assert_eq!(bytes8, matrices + 4 * vectors);
+    assert!(rep8.iter().all(|r| r.rel_error < 0.02));
+    let (_, rep4, bytes4) = quantize_model(&m, Scheme::Int4Group(8)).unwrap();
+    assert!(bytes4 < bytes8);
+    assert!(rep4.iter().all(|r| r.rel_error > 0.0 && r.rel_error < 0.2));
+    assert!(matches!(
+        quantize_model(&m, Scheme::Int4Group(5)),
+        Err(QuantError::Group { group: 5, .. })
+    ));
+}
