@@ -60,6 +60,9 @@ fn main() -> Result<(), String> {
         values.push((format!("qlora_{key}"), gb(qlora)));
         let emb = 2.0 * (p.embeddings + p.other) as f64;
         values.push((format!("qlora_bf16_part_{key}"), gb(emb)));
+        values.push((format!("qlora_bf16_share_{key}"), guide_support::num::percent(emb / qlora, 0)));
+        values.push((format!("bf16_base_{key}"), gb(lora - adapter_bytes)));
+        values.push((format!("full_gpus_{key}"), gpus(full).to_string()));
     }
     print!("{}", t.text());
     for (k, v) in values {

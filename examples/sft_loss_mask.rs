@@ -152,6 +152,11 @@ fn main() -> Result<(), String> {
     print!("{}", t.text());
     let trained = labels.iter().filter(|&&l| l != -100).count();
     println!("序列长 {} 个 token，{} 个目标；参与损失的 {} 个，被掩码的 {} 个。", tokens.len(), labels.len(), trained, labels.len() - trained);
+    // 最后一个仍属提示的目标位置，和目标为 <|im_end|> 的位置。
+    let first_trained = labels.iter().position(|&l| l != -100).unwrap_or(0);
+    let end_pos = (0..labels.len()).rev().find(|&p| labels[p] != -100).unwrap_or(0);
+    value("pos_prompt_last", first_trained.saturating_sub(1));
+    value("pos_end", end_pos);
     value("seq_len", int(tokens.len() as i64));
     value("targets", int(labels.len() as i64));
     value("trained", int(trained as i64));
