@@ -10,12 +10,28 @@ use params::{ALL_LINEAR, linears, load, lora_params};
 fn main() -> Result<(), String> {
     let c = load("book/data/configs/qwen2.5-7b.toml")?;
     let budget = lora_params(&c, 16, &ALL_LINEAR);
-    println!("{}：r = 16、全部线性层的可训练参数 = {}", c.name, int(budget as i64));
+    println!(
+        "{}：r = 16、全部线性层的可训练参数 = {}",
+        c.name,
+        int(budget as i64)
+    );
 
-    let mut t = Table::numeric(["线性层", "d_in", "d_out", "r = 16 时的 LoRA 参数（全部层）", "占比"]);
+    let mut t = Table::numeric([
+        "线性层",
+        "d_in",
+        "d_out",
+        "r = 16 时的 LoRA 参数（全部层）",
+        "占比",
+    ]);
     for (name, i, o) in linears(&c) {
         let n = c.num_hidden_layers * 16 * (i + o);
-        t.row([name.to_string(), int(i as i64), int(o as i64), int(n as i64), percent(n as f64 / budget as f64, 1)]);
+        t.row([
+            name.to_string(),
+            int(i as i64),
+            int(o as i64),
+            int(n as i64),
+            percent(n as f64 / budget as f64, 1),
+        ]);
     }
     print!("{}", t.text());
 

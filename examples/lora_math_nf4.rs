@@ -14,7 +14,11 @@ fn normal_ppf(p: f64) -> f64 {
     let (mut lo, mut hi) = (-10.0, 10.0);
     for _ in 0..100 {
         let mid = 0.5 * (lo + hi);
-        if normal_cdf(mid) < p { lo = mid } else { hi = mid }
+        if normal_cdf(mid) < p {
+            lo = mid
+        } else {
+            hi = mid
+        }
     }
     0.5 * (lo + hi)
 }
@@ -88,21 +92,39 @@ fn blockwise_rmse(w: &[f64], block: usize, levels: &[f64]) -> f64 {
 /// 不做双重量化：每 64 个参数一个 fp32 尺度，32/64 = 0.5 位。
 /// 双重量化：尺度本身再量化成 8 位，每 256 个尺度共用一个 fp32 二级尺度。
 pub(crate) fn bits_per_param(block: f64, double_quant: bool) -> f64 {
-    if double_quant { 4.0 + 8.0 / block + 32.0 / (block * 256.0) } else { 4.0 + 32.0 / block }
+    if double_quant {
+        4.0 + 8.0 / block + 32.0 / (block * 256.0)
+    } else {
+        4.0 + 32.0 / block
+    }
 }
 // ANCHOR_END: bits
 
 fn main() {
     let nf4 = nf4_levels();
-    let max_diff = nf4.iter().zip(PUBLISHED).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+    let max_diff = nf4
+        .iter()
+        .zip(PUBLISHED)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
     println!("NF4 的 16 个码值：");
     for row in nf4.chunks(8) {
-        println!("  {}", row.iter().map(|&x| fixed(x, 4)).collect::<Vec<_>>().join("  "));
+        println!(
+            "  {}",
+            row.iter()
+                .map(|&x| fixed(x, 4))
+                .collect::<Vec<_>>()
+                .join("  ")
+        );
     }
     println!(
         "与 bitsandbytes 码表的最大差：{}（< 1e-6：{}）",
         sci(max_diff, 1),
-        if max_diff < 1e-6 { "一致" } else { "不一致" }
+        if max_diff < 1e-6 {
+            "一致"
+        } else {
+            "不一致"
+        }
     );
 
     // 均匀的对称 int4：−7..=7 除以 7，共 15 个值（对称量化用不到 −8）。
@@ -114,7 +136,11 @@ fn main() {
     println!("65,536 个 N(0, 0.02²) 权重、块大小 64 的 absmax 量化：");
     let mut t = Table::numeric(["码表", "均方根误差", "相对权重标准差"]);
     t.row(["NF4".to_string(), sci(e_nf4, 3), f4(e_nf4 / 0.02)]);
-    t.row(["int4（对称、均匀）".to_string(), sci(e_int4, 3), f4(e_int4 / 0.02)]);
+    t.row([
+        "int4（对称、均匀）".to_string(),
+        sci(e_int4, 3),
+        f4(e_int4 / 0.02),
+    ]);
     print!("{}", t.text());
 
     println!();

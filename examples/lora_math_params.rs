@@ -63,7 +63,11 @@ pub(crate) struct ParamSplit {
 pub(crate) fn count_params(c: &ModelConfig) -> ParamSplit {
     let per_layer_linear: u64 = linears(c).iter().map(|(_, i, o)| i * o).sum();
     let l = linears(c);
-    let bias = if c.architecture.qkv_bias { l[0].2 + l[1].2 + l[2].2 } else { 0 };
+    let bias = if c.architecture.qkv_bias {
+        l[0].2 + l[1].2 + l[2].2
+    } else {
+        0
+    };
     let norms = 2 * c.hidden_size; // 每层两个 RMSNorm
     let embed = c.vocab_size * c.hidden_size;
     let lm_head = if c.tie_word_embeddings { 0 } else { embed };
@@ -96,8 +100,15 @@ pub(crate) const CONFIGS: [&str; 3] = [
 ];
 
 /// 所有 7 个线性层。
-pub(crate) const ALL_LINEAR: [&str; 7] =
-    ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+pub(crate) const ALL_LINEAR: [&str; 7] = [
+    "q_proj",
+    "k_proj",
+    "v_proj",
+    "o_proj",
+    "gate_proj",
+    "up_proj",
+    "down_proj",
+];
 
 fn main() -> Result<(), String> {
     let mut t = Table::numeric(["模型", "线性层", "嵌入+输出层", "其余", "合计", "约"]);
@@ -106,7 +117,14 @@ fn main() -> Result<(), String> {
         let c = load(path)?;
         let p = count_params(&c);
         let total = p.linear + p.embeddings + p.other;
-        t.row([c.name.clone(), int(p.linear), int(p.embeddings), int(p.other), int(total), human(total as u128, 2)]);
+        t.row([
+            c.name.clone(),
+            int(p.linear),
+            int(p.embeddings),
+            int(p.other),
+            int(total),
+            human(total as u128, 2),
+        ]);
         models.push((c, total));
     }
     println!("按 config.json 数出的参数量：");
@@ -115,9 +133,20 @@ fn main() -> Result<(), String> {
     println!();
     println!("LoRA 可训练参数（占原模型参数的比例）：");
     let qv = ["q_proj", "v_proj"];
-    let mut t = Table::numeric(["模型", "r = 8，仅 q、v", "r = 16，全部线性层", "r = 64，全部线性层"]);
+    let mut t = Table::numeric([
+        "模型",
+        "r = 8，仅 q、v",
+        "r = 16，全部线性层",
+        "r = 64，全部线性层",
+    ]);
     for (c, total) in &models {
-        let cell = |n: u64| format!("{}（{}）", human(n as u128, 1), percent(n as f64 / *total as f64, 2));
+        let cell = |n: u64| {
+            format!(
+                "{}（{}）",
+                human(n as u128, 1),
+                percent(n as f64 / *total as f64, 2)
+            )
+        };
         t.row([
             c.name.clone(),
             cell(lora_params(c, 8, &qv)),
@@ -130,8 +159,14 @@ fn main() -> Result<(), String> {
     let (c8, total8) = &models[0];
     value("llama8b_total", int(*total8));
     value("llama8b_r16_all", int(lora_params(c8, 16, &ALL_LINEAR)));
-    value("llama8b_r16_share", percent(lora_params(c8, 16, &ALL_LINEAR) as f64 / *total8 as f64, 2));
-    value("llama8b_embed", human(count_params(c8).embeddings as u128, 2));
+    value(
+        "llama8b_r16_share",
+        percent(lora_params(c8, 16, &ALL_LINEAR) as f64 / *total8 as f64, 2),
+    );
+    value(
+        "llama8b_embed",
+        human(count_params(c8).embeddings as u128, 2),
+    );
     value("llama70b_total", human(models[2].1 as u128, 2));
     value("qwen_total", human(models[1].1 as u128, 2));
     Ok(())

@@ -6,7 +6,12 @@ use guide_support::{Table, f4, fixed, value};
 // ANCHOR: simulate
 /// 在纯噪声梯度 g_t ~ N(0, 1) 上跑 `runs` 条独立的 Adam 统计量，记录指定步数上
 /// 偏差修正后的二阶矩 v̂_t、自适应系数 ψ_t = 1/√v̂_t 和更新量 |m̂_t/√v̂_t|。
-fn simulate(runs: usize, steps: &[usize], beta1: f64, beta2: f64) -> Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> {
+fn simulate(
+    runs: usize,
+    steps: &[usize],
+    beta1: f64,
+    beta2: f64,
+) -> Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> {
     let last = *steps.last().expect("至少一个步数");
     let mut out = vec![(Vec::new(), Vec::new(), Vec::new()); steps.len()];
     let mut rng = seeded(2020);
@@ -56,7 +61,15 @@ fn main() {
     let runs = 10_000;
     let stats = simulate(runs, &steps, beta1, beta2);
     println!("{runs} 条独立的 Adam 轨迹，β₁ = 0.9，β₂ = 0.999，梯度是纯噪声 N(0, 1)：");
-    let mut t = Table::numeric(["步 t", "v̂_t 的均值", "ψ_t 中位数", "ψ_t 99% 分位", "|更新| 均值", "ρ_t", "RAdam r_t"]);
+    let mut t = Table::numeric([
+        "步 t",
+        "v̂_t 的均值",
+        "ψ_t 中位数",
+        "ψ_t 99% 分位",
+        "|更新| 均值",
+        "ρ_t",
+        "RAdam r_t",
+    ]);
     let mut summary = Vec::new();
     for (i, &step) in steps.iter().enumerate() {
         let (v_hat, psi, upd) = &stats[i];

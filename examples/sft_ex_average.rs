@@ -11,7 +11,11 @@ fn token_mean(batch: &[&[f64]]) -> f64 {
 
 /// 按样本平均：每条样本先在自己的有效 token 上平均，再对样本平均。
 fn sample_mean(batch: &[&[f64]]) -> f64 {
-    batch.iter().map(|s| s.iter().sum::<f64>() / s.len() as f64).sum::<f64>() / batch.len() as f64
+    batch
+        .iter()
+        .map(|s| s.iter().sum::<f64>() / s.len() as f64)
+        .sum::<f64>()
+        / batch.len() as f64
 }
 
 fn main() {
@@ -31,12 +35,25 @@ fn main() {
     let mut t = Table::numeric(["做法", "损失"]);
     t.row(["整批按 token 平均".to_string(), f4(whole)]);
     t.row(["按样本平均".to_string(), f4(per_sample)]);
-    t.row(["两个微批次各自按 token 平均，再平均".to_string(), f4(accumulated)]);
+    t.row([
+        "两个微批次各自按 token 平均，再平均".to_string(),
+        f4(accumulated),
+    ]);
     let tokens: usize = batch.iter().map(|s| s.len()).sum();
     let fixed = (a.iter().chain(b).sum::<f64>() + c.iter().chain(d).sum::<f64>()) / tokens as f64;
-    t.row(["两个微批次只求和，最后除以整批 token 数 25".to_string(), f4(fixed)]);
+    t.row([
+        "两个微批次只求和，最后除以整批 token 数 25".to_string(),
+        f4(fixed),
+    ]);
     print!("{}", t.text());
-    println!("最后一行与第一行相同：{}", if (fixed - whole).abs() < 1e-12 { "是" } else { "否" });
+    println!(
+        "最后一行与第一行相同：{}",
+        if (fixed - whole).abs() < 1e-12 {
+            "是"
+        } else {
+            "否"
+        }
+    );
     value("token_mean", f4(whole));
     value("sample_mean", f4(per_sample));
     value("accumulated", f4(accumulated));

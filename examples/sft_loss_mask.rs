@@ -1,6 +1,7 @@
-//! SFT 的对话模板与损失掩码：把一段诗词问答按 ChatML 模板拼成一条序列、切成 token，只在助手回答（含结束标记）上计算损失。
+//! SFT 的对话模板与损失掩码：把一段诗词问答按 ChatML 模板拼成一条序列，用第六部分小 GPT 的 BPE 分词器切成 token，只在助手回答（含结束标记）上计算损失。
 
 use guide_support::{Align, Table, int, value};
+use tinygpt::bpe::Tokenizer;
 
 // ANCHOR: template
 /// 对话中的一条消息。
@@ -34,37 +35,40 @@ pub(crate) fn chatml<'a>(messages: &'a [Message<'a>]) -> Vec<Piece<'a>> {
 // ANCHOR_END: template
 
 // ANCHOR: tokenizer
-/// 字符级分词器：每个字符一个 token，id 是它在词表中的位置。
-/// 特殊标记在词表最前面，各占一个 id，普通文本永远不会被切成它们。
-pub(crate) struct CharTokenizer {
-    vocab: Vec<String>,
+/// 第六部分小 GPT 的 BPE 分词器，加上两个新增的特殊标记。
+/// 原词表有 1024 个 id（0 是 EOT）；`<|im_start|>`、`<|im_end|>` 取接下来的两个 id。
+/// 真要用它们微调，模型的嵌入矩阵和输出层也要各加两行（Hugging Face 里是
+/// `add_special_tokens` 之后再 `resize_token_embeddings`），新行从随机初始化开始学。
+pub(crate) struct ChatTokenizer {
+    bpe: Tokenizer,
 }
 
-impl CharTokenizer {
-    /// 两个特殊标记，加上 `texts` 里出现过的全部字符（按 Unicode 码位排序，保证确定）。
-    pub(crate) fn new(texts: &[&str]) -> Self {
-        let mut chars: Vec<char> = texts.iter().flat_map(|t| t.chars()).collect();
-        chars.sort_unstable();
-        chars.dedup();
-        let mut vocab = vec!["<|im_start|>".to_string(), "<|im_end|>".to_string()];
-        vocab.extend(chars.iter().map(|c| c.to_string()));
-        CharTokenizer { vocab }
+impl ChatTokenizer {
+    /// 读入提交在 book/data/tinygpt/ 下的分词器。
+    pub(crate) fn load() -> Result<Self, String> {
+        let path = "book/data/tinygpt/tokenizer.json";
+        let json = std::fs::read_to_string(path).map_err(|e| format!("读取 {path} 失败：{e}"))?;
+        let bpe = Tokenizer::from_json(&json).map_err(|e| e.to_string())?;
+        Ok(ChatTokenizer { bpe })
     }
 
-    fn id(&self, token: &str) -> Result<u32, String> {
-        self.vocab
-            .iter()
-            .position(|v| v == token)
-            .map(|i| i as u32)
-            .ok_or_else(|| format!("词表里没有 {token:?}"))
+    /// 特殊标记的 id：排在原词表之后。
+    fn special_id(&self, s: &str) -> Result<u32, String> {
+        let base = self.bpe.vocab_size() as u32;
+        match s {
+            "<|im_start|>" => Ok(base),
+            "<|im_end|>" => Ok(base + 1),
+            _ => Err(format!("未知的特殊标记 {s:?}")),
+        }
     }
 
     /// 把模板拼出的各段切成 (id, 显示用的文字, 是否训练)。
+    /// 特殊标记直接给 id；普通文本交给 BPE，它永远不会产生特殊标记的 id。
     pub(crate) fn encode(&self, pieces: &[Piece<'_>]) -> Result<Vec<(u32, String, bool)>, String> {
         let mut out = Vec::new();
         for p in pieces {
             match p {
-                Piece::Special(s, train) => out.push((self.id(s)?, s.to_string(), *train)),
+                Piece::Special(s, train) => out.push((self.special_id(s)?, s.to_string(), *train)),
                 Piece::Text(t, train) => self.push_text(t, *train, &mut out)?,
                 Piece::Borrowed(t, train) => self.push_text(t, *train, &mut out)?,
             }
@@ -72,17 +76,25 @@ impl CharTokenizer {
         Ok(out)
     }
 
-    fn push_text(&self, text: &str, train: bool, out: &mut Vec<(u32, String, bool)>) -> Result<(), String> {
-        for c in text.chars() {
-            let s = c.to_string();
-            out.push((self.id(&s)?, s, train));
+    fn push_text(
+        &self,
+        text: &str,
+        train: bool,
+        out: &mut Vec<(u32, String, bool)>,
+    ) -> Result<(), String> {
+        for id in self.bpe.encode(text).map_err(|e| e.to_string())? {
+            let shown = self
+                .bpe
+                .token(id)
+                .ok_or_else(|| format!("未知的 token id {id}"))?;
+            out.push((id, shown.to_string(), train));
         }
         Ok(())
     }
 
-    /// 词表大小。
+    /// 加上两个特殊标记之后的词表大小。
     pub(crate) fn len(&self) -> usize {
-        self.vocab.len()
+        self.bpe.vocab_size() + 2
     }
 }
 // ANCHOR_END: tokenizer
@@ -91,7 +103,10 @@ impl CharTokenizer {
 /// 语言模型在位置 t 预测第 t+1 个 token，所以目标是序列左移一位；
 /// 不训练的目标记为 −100（PyTorch `cross_entropy` 的 `ignore_index` 默认值）。
 pub(crate) fn shifted_labels(tokens: &[(u32, String, bool)]) -> Vec<i64> {
-    tokens[1..].iter().map(|(id, _, train)| if *train { *id as i64 } else { -100 }).collect()
+    tokens[1..]
+        .iter()
+        .map(|(id, _, train)| if *train { *id as i64 } else { -100 })
+        .collect()
 }
 // ANCHOR_END: labels
 
@@ -102,9 +117,14 @@ fn show(s: &str) -> String {
 
 fn main() -> Result<(), String> {
     let messages = [
-        Message { role: "system", content: "你是一位熟读唐诗的助手。" },
-        Message { role: "user", content: "续写「床前明月光」" },
-        Message { role: "assistant", content: "疑是地上霜。" },
+        Message {
+            role: "user",
+            content: "续写：床前明月光",
+        },
+        Message {
+            role: "assistant",
+            content: "疑是地上霜。",
+        },
     ];
     let pieces = chatml(&messages);
     let text: String = pieces
@@ -119,29 +139,36 @@ fn main() -> Result<(), String> {
     for line in text.lines() {
         println!("  {line}");
     }
-    // 词表只从普通文本里收集字符：特殊标记是整体，不拆成 '<'、'|' 这些字符。
-    let plain: Vec<&str> = pieces
-        .iter()
-        .filter_map(|p| match p {
-            Piece::Special(..) => None,
-            Piece::Text(t, _) => Some(t.as_str()),
-            Piece::Borrowed(t, _) => Some(*t),
-        })
-        .collect();
-    let tok = CharTokenizer::new(&plain);
+    let tok = ChatTokenizer::load()?;
     let tokens = tok.encode(&pieces)?;
     let labels = shifted_labels(&tokens);
+    let user = tok.encode(&[Piece::Borrowed(messages[0].content, false)])?;
+    let shown: Vec<&str> = user.iter().map(|(_, s, _)| s.as_str()).collect();
+    println!();
+    println!(
+        "用户消息“{}”切成 {} 个 token：{}",
+        messages[0].content,
+        user.len(),
+        shown.join(" | ")
+    );
 
     println!();
-    println!("字符级分词（词表 {} 个：2 个特殊标记 + 这段文本里的字符）；只列出助手开头之后的位置：", tok.len());
+    println!(
+        "用小 GPT 的 BPE 分词（词表 {} 个：原有 1024 个 + 2 个特殊标记）；只列出助手消息开始之后的位置：",
+        tok.len()
+    );
     let mut t = Table::new(["位置 t", "输入 token", "目标（第 t+1 个）", "标签"]).align([
         Align::Right,
         Align::Left,
         Align::Left,
         Align::Right,
     ]);
-    let first_assistant = tokens.iter().position(|(_, s, train)| *train && !s.starts_with('<')).unwrap_or(0);
-    for pos in first_assistant.saturating_sub(4)..labels.len() {
+    // 助手消息的 <|im_start|> 是最后一个 <|im_start|>。
+    let start = tokens
+        .iter()
+        .rposition(|(_, s, _)| s == "<|im_start|>")
+        .unwrap_or(0);
+    for pos in start..labels.len() {
         t.row([
             pos.to_string(),
             show(&tokens[pos].1),
@@ -151,12 +178,22 @@ fn main() -> Result<(), String> {
     }
     print!("{}", t.text());
     let trained = labels.iter().filter(|&&l| l != -100).count();
-    println!("序列长 {} 个 token，{} 个目标；参与损失的 {} 个，被掩码的 {} 个。", tokens.len(), labels.len(), trained, labels.len() - trained);
+    println!(
+        "序列长 {} 个 token，{} 个目标；参与损失的 {} 个，被掩码的 {} 个。",
+        tokens.len(),
+        labels.len(),
+        trained,
+        labels.len() - trained
+    );
     // 最后一个仍属提示的目标位置，和目标为 <|im_end|> 的位置。
     let first_trained = labels.iter().position(|&l| l != -100).unwrap_or(0);
-    let end_pos = (0..labels.len()).rev().find(|&p| labels[p] != -100).unwrap_or(0);
+    let end_pos = (0..labels.len())
+        .rev()
+        .find(|&p| labels[p] != -100)
+        .unwrap_or(0);
     value("pos_prompt_last", first_trained.saturating_sub(1));
     value("pos_end", end_pos);
+    value("user_tokens", user.len());
     value("seq_len", int(tokens.len() as i64));
     value("targets", int(labels.len() as i64));
     value("trained", int(trained as i64));

@@ -54,7 +54,9 @@ fn svd_flip_v(u: &mut DMatrix<f64>, v_t: &mut DMatrix<f64>) {
 /// 另一种约定：`svd_flip` 的默认参数 u_based_decision=True（scikit-learn 1.4 及以前的 `PCA` 用它）：
 /// 让 U 每一列绝对值最大的元素为正。返回每个成分在这种约定下要不要再变一次号。
 fn u_based_flips(u: &DMatrix<f64>) -> Vec<bool> {
-    (0..u.ncols()).map(|j| u.column(j)[u.column(j).iamax()] < 0.0).collect()
+    (0..u.ncols())
+        .map(|j| u.column(j)[u.column(j).iamax()] < 0.0)
+        .collect()
 }
 // ANCHOR_END: flip
 
@@ -103,11 +105,21 @@ fn main() {
     }
     // 核对：每一行绝对值最大的元素为正；换成按 U 的约定，哪些成分的符号会相反。
     let v_ok = (0..v_t.nrows()).all(|i| v_t[(i, v_t.row(i).transpose().iamax())] > 0.0);
-    println!("Vᵀ 每行绝对值最大的元素都为正:{}", if v_ok { "是" } else { "否" });
+    println!(
+        "Vᵀ 每行绝对值最大的元素都为正:{}",
+        if v_ok { "是" } else { "否" }
+    );
     let flips = u_based_flips(&u);
-    let differ: Vec<String> =
-        flips.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| format!("PC{}", i + 1)).collect();
-    println!("改用按 U 的约定(u_based_decision=True)会变号的成分:{}", differ.join("、"));
+    let differ: Vec<String> = flips
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| **f)
+        .map(|(i, _)| format!("PC{}", i + 1))
+        .collect();
+    println!(
+        "改用按 U 的约定(u_based_decision=True)会变号的成分:{}",
+        differ.join("、")
+    );
 
     println!("秩 k 重构误差(Frobenius 范数):");
     let mut t = Table::new(["k", "‖Xc − X_k‖_F", "√(被丢弃的 s² 之和)", "一致"]).align([
