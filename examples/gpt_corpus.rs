@@ -1,6 +1,6 @@
 //! 读入提交的唐诗三百首与千家诗切片，用数据清洗一章的规范化与保序去重清洗，按字符数过滤，再按诗(不是按行)划分训练集与验证集。
 use guide_support::{Align, Table, num, value};
-use tinygpt::corpus::{self, MAX_CHARS, MIN_CHARS, Poem};
+use tinygpt::corpus::{self, MAX_CHARS, MIN_CHARS, NEAR_DUP, Poem};
 
 fn chars(poems: &[Poem]) -> usize {
     poems.iter().map(|p| p.text().chars().count()).sum()
@@ -28,6 +28,10 @@ fn main() -> Result<(), corpus::CorpusError> {
         format!("超过 {MAX_CHARS} 字，删去"),
         report.too_long.to_string(),
     ]);
+    t.row([
+        format!("近重复(3-gram Jaccard ≥ {NEAR_DUP})，删去"),
+        report.near_duplicates.to_string(),
+    ]);
     let kept = split.train.len() + split.valid.len();
     t.row(["保留".to_string(), kept.to_string()]);
     print!("{}", t.text());
@@ -35,6 +39,7 @@ fn main() -> Result<(), corpus::CorpusError> {
     value("raw_poems", report.raw);
     value("duplicates", report.duplicates);
     value("too_long", report.too_long);
+    value("near_duplicates", report.near_duplicates);
     value("poems", kept);
     value("train_poems", split.train.len());
     value("valid_poems", split.valid.len());

@@ -9,9 +9,10 @@
 //! Cleaning ([`clean`]) removes the editors' variant notes such as
 //! `(明年 一作：年年)`, drops empty lines, removes duplicates with the
 //! 数据清洗 chapter's [`normalize`] + [`dedupe`] (the normalized text is the
-//! key; the poem keeps its original punctuation), and keeps poems of more than
+//! key; the poem keeps its original punctuation), keeps poems of more than
 //! [`MIN_CHARS`] and at most [`MAX_CHARS`] characters (counted with
-//! `chars()`, not bytes). [`split`] puts a poem into the validation set when
+//! `chars()`, not bytes), and drops near-duplicates with the chapter's
+//! [`shingles`] + [`jaccard`]. [`split`] puts a poem into the validation set when
 //! the FNV-1a hash of its text is divisible by [`VALID_EVERY`]: every line of a
 //! poem is on the same side, and adding a poem never moves another one.
 //!
@@ -23,7 +24,7 @@
 //! spelt with the byte tokens and partial merges of its UTF-8 bytes (see
 //! [`crate::bpe`]). The fine-tuning corpus therefore needs no tokenizer of
 //! its own and no new embedding rows.
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
@@ -37,6 +38,10 @@ pub const MIN_CHARS: usize = 10;
 
 /// A poem is kept if its text has at most this many characters.
 pub const MAX_CHARS: usize = 120;
+
+/// Two poems whose character 3-grams have at least this Jaccard similarity
+/// are near-duplicates; the later one is dropped.
+pub const NEAR_DUP: f64 = 0.5;
 
 /// One poem in [`VALID_EVERY`] (by hash) goes to the validation set.
 pub const VALID_EVERY: u64 = 10;
@@ -251,6 +256,21 @@ pub fn dedupe(texts: &[String]) -> Vec<usize> {
 }
 // ANCHOR_END: dedupe
 
+// ANCHOR: shingles
+/// 字符 n-gram 切片(中文没有空格分词，按字符切最简单)。
+pub fn shingles(text: &str, n: usize) -> BTreeSet<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(n).map(|w| w.iter().collect()).collect()
+}
+
+/// Jaccard 相似度 |A∩B| / |A∪B|。
+pub fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let inter = a.intersection(b).count();
+    let union = a.union(b).count();
+    inter as f64 / union as f64
+}
+// ANCHOR_END: shingles
+
 // ANCHOR: notes
 /// Removes the editors' notes in parentheses, half- or full-width, which may
 /// run over several lines: `(回乐` / `一作：回乐` / `）`. An unclosed note
@@ -280,6 +300,8 @@ pub struct CleanReport {
     pub with_notes: usize,
     /// Poems dropped as duplicates of an earlier one.
     pub duplicates: usize,
+    /// Poems dropped as near-duplicates of an earlier one ([`NEAR_DUP`]).
+    pub near_duplicates: usize,
     /// Poems dropped as too short (≤ [`MIN_CHARS`]).
     pub too_short: usize,
     /// Poems dropped as too long (> [`MAX_CHARS`]).
@@ -287,13 +309,15 @@ pub struct CleanReport {
 }
 
 /// Strips notes and blank lines, removes duplicates (key: the normalized
-/// text, first occurrence kept, order kept) and filters by length in
-/// characters.
+/// text, first occurrence kept, order kept), filters by length in
+/// characters, and removes near-duplicates: the same poem with a few
+/// variant characters, as 唐诗三百首 and 千家诗 often print it.
 pub fn clean(raw: Vec<Poem>) -> (Vec<Poem>, CleanReport) {
     let mut report = CleanReport {
         raw: raw.len(),
         with_notes: 0,
         duplicates: 0,
+        near_duplicates: 0,
         too_short: 0,
         too_long: 0,
     };
@@ -318,13 +342,24 @@ pub fn clean(raw: Vec<Poem>) -> (Vec<Poem>, CleanReport) {
     let kept = dedupe(&keys);
     report.duplicates = poems.len() - kept.len();
     let mut out = Vec::with_capacity(kept.len());
+    // The 3-grams of the characters only: punctuation says nothing about
+    // which poem it is.
+    let mut sets: Vec<BTreeSet<String>> = Vec::with_capacity(kept.len());
     for i in kept {
         let n = keys[i].chars().count(); // 字符数，不是 len() 的字节数
         if n <= MIN_CHARS {
             report.too_short += 1;
+            continue;
         } else if n > MAX_CHARS {
             report.too_long += 1;
+            continue;
+        }
+        let hanzi: String = keys[i].chars().filter(|c| c.is_alphabetic()).collect();
+        let set = shingles(&hanzi, 3);
+        if sets.iter().any(|s| jaccard(s, &set) >= NEAR_DUP) {
+            report.near_duplicates += 1;
         } else {
+            sets.push(set);
             out.push(poems[i].clone());
         }
     }
@@ -332,24 +367,26 @@ pub fn clean(raw: Vec<Poem>) -> (Vec<Poem>, CleanReport) {
 }
 // ANCHOR_END: clean
 
-// ANCHOR: split
-/// FNV-1a, 64 bits: a hash fixed by its definition, unlike `DefaultHasher`,
-/// whose algorithm may change between Rust versions.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
+// ANCHOR: fnv1a
+/// FNV-1a：一个简单、与平台无关的 64 位字符串哈希(标准库的 DefaultHasher
+/// 不保证跨 Rust 版本不变)。
+pub fn fnv1a(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
+    for b in s.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
 }
+// ANCHOR_END: fnv1a
 
+// ANCHOR: split
 /// Splits by poem: a poem is in the validation set iff the hash of its
 /// text is divisible by [`VALID_EVERY`]. Both sides keep the input order.
 pub fn split(poems: Vec<Poem>) -> Result<Corpus, CorpusError> {
     let (valid, train): (Vec<Poem>, Vec<Poem>) = poems
         .into_iter()
-        .partition(|p| fnv1a(p.text().as_bytes()).is_multiple_of(VALID_EVERY));
+        .partition(|p| fnv1a(&p.text()).is_multiple_of(VALID_EVERY));
     if train.is_empty() {
         return Err(CorpusError::Empty { which: "训练集" });
     }
