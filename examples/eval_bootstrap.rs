@@ -53,7 +53,7 @@ pub(crate) fn bootstrap_ci(
 // ANCHOR_END: bootstrap
 
 fn main() {
-    let resamples = 10_000;
+    let resamples = 2_000;
     let mut t = Table::numeric([
         "题数 n",
         "准确率",

@@ -22,7 +22,7 @@ fn main() {
     );
 
     // 配对：两个模型用同一组被抽中的题号。
-    let (lo_p, hi_p) = bootstrap_ci(n, 10_000, 42, 0.05, |idx| {
+    let (lo_p, hi_p) = bootstrap_ci(n, 2_000, 42, 0.05, |idx| {
         let a = idx.iter().filter(|&&i| ra[i]).count() as f64;
         let b = idx.iter().filter(|&&i| rb[i]).count() as f64;
         (a - b) / idx.len() as f64
@@ -31,7 +31,7 @@ fn main() {
     // 不配对：对 B 另抽一组独立的题号（用另一个种子），相当于假装两份成绩来自不同的题目。
     let (lo_u, hi_u) = {
         let mut rng = seeded(43);
-        bootstrap_ci(n, 10_000, 42, 0.05, |idx| {
+        bootstrap_ci(n, 2_000, 42, 0.05, |idx| {
             let a = idx.iter().filter(|&&i| ra[i]).count() as f64;
             let b = (0..n).filter(|_| rb[rng_index(&mut rng, n)]).count() as f64;
             (a - b) / n as f64

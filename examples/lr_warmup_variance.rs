@@ -58,12 +58,13 @@ fn quantile(xs: &mut [f64], q: f64) -> f64 {
 fn main() {
     let steps = [1, 2, 5, 10, 100, 1000];
     let (beta1, beta2) = (0.9, 0.999);
-    let runs = 10_000;
+    let runs = 2_000;
     let stats = simulate(runs, &steps, beta1, beta2);
     println!("{runs} 条独立的 Adam 轨迹，β₁ = 0.9，β₂ = 0.999，梯度是纯噪声 N(0, 1)：");
     let mut t = Table::numeric([
         "步 t",
         "v̂_t 的均值",
+        "标准误",
         "ψ_t 中位数",
         "ψ_t 99% 分位",
         "|更新| 均值",
@@ -74,6 +75,13 @@ fn main() {
     for (i, &step) in steps.iter().enumerate() {
         let (v_hat, psi, upd) = &stats[i];
         let mean_v = v_hat.iter().sum::<f64>() / runs as f64;
+        // 均值的标准误：样本标准差 / √runs。偏差修正若有效，均值应在 1 的两三个标准误之内。
+        let var_v = v_hat
+            .iter()
+            .map(|v| (v - mean_v) * (v - mean_v))
+            .sum::<f64>()
+            / (runs - 1) as f64;
+        let se = libm::sqrt(var_v / runs as f64);
         let (mut p1, mut p2) = (psi.clone(), psi.clone());
         let med = quantile(&mut p1, 0.5);
         let p99 = quantile(&mut p2, 0.99);
@@ -82,16 +90,23 @@ fn main() {
         t.row([
             step.to_string(),
             f4(mean_v),
+            f4(se),
             f4(med),
             fixed(p99, 2),
             f4(mean_upd),
             fixed(rho, 2),
             r.map_or("—（不用自适应）".to_string(), f4),
         ]);
-        summary.push((step, mean_v, p99, mean_upd, r));
+        summary.push((step, mean_v, p99, mean_upd, r, se));
     }
     print!("{}", t.text());
     value("mean_v_t1", f4(summary[0].1));
+    value("se_t1", f4(summary[0].5));
+    let worst = summary
+        .iter()
+        .map(|s| (s.1 - 1.0).abs() / s.5)
+        .fold(0.0, f64::max);
+    value("worst_z", fixed(worst, 1));
     value("mean_v_t10", f4(summary[3].1));
     value("p99_t1", fixed(summary[0].2, 2));
     value("p99_t1000", fixed(summary[5].2, 2));
