@@ -98,7 +98,7 @@ fn main() {
     }
     print!("{}", t.text());
 
-    println!("前两个主方向(Vᵀ 的前两行,按 V 固定符号):");
+    println!("前两个主方向（Vᵀ 的前两行，按 V 固定符号）：");
     for i in 0..2 {
         let row: Vec<f64> = v_t.row(i).iter().copied().collect();
         println!("  PC{} = {}", i + 1, vector(&row, 4));
@@ -106,7 +106,7 @@ fn main() {
     // 核对：每一行绝对值最大的元素为正；换成按 U 的约定，哪些成分的符号会相反。
     let v_ok = (0..v_t.nrows()).all(|i| v_t[(i, v_t.row(i).transpose().iamax())] > 0.0);
     println!(
-        "Vᵀ 每行绝对值最大的元素都为正:{}",
+        "Vᵀ 每行绝对值最大的元素都为正：{}",
         if v_ok { "是" } else { "否" }
     );
     let flips = u_based_flips(&u);
@@ -117,7 +117,7 @@ fn main() {
         .map(|(i, _)| format!("PC{}", i + 1))
         .collect();
     println!(
-        "改用按 U 的约定(u_based_decision=True)会变号的成分:{}",
+        "改用按 U 的约定（u_based_decision=True）会变号的成分：{}",
         differ.join("、")
     );
 
