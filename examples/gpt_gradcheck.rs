@@ -25,7 +25,12 @@ pub(crate) fn tiny() -> Config {
 /// 中心差分：(L(θ + ε) − L(θ − ε)) / 2ε，截断误差是 O(ε²)。
 /// 损失在 f64 里累加，但每个词元的交叉熵仍是 f32 算的，
 /// 舍入噪声约 1e-7；ε 太小，噪声除以 2ε 就会盖过真正的差。
-pub(crate) fn numeric_grad(model: &Model, index: usize, eps: f32, batch: &[(&[u32], &[u32])]) -> f64 {
+pub(crate) fn numeric_grad(
+    model: &Model,
+    index: usize,
+    eps: f32,
+    batch: &[(&[u32], &[u32])],
+) -> f64 {
     let mut m = model.clone();
     let x = m.params()[index];
     m.params_mut()[index] = x + eps;
@@ -62,19 +67,31 @@ fn main() {
     let mut table = Table::numeric(["张量", "形状", "元素数", "‖g‖", "相对误差"]);
     let (mut worst, mut worst_name, mut offset) = (0.0f64, String::new(), 0);
     for (name, shape, g) in grads.tensors() {
-        let numeric: Vec<f64> =
-            (0..g.len()).map(|j| numeric_grad(&model, offset + j, eps, &batch)).collect();
+        let numeric: Vec<f64> = (0..g.len())
+            .map(|j| numeric_grad(&model, offset + j, eps, &batch))
+            .collect();
         offset += g.len();
         let err = relative_error(g, &numeric);
         let norm = libm::sqrt(g.iter().map(|&x| f64::from(x) * f64::from(x)).sum::<f64>());
         let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
-        table.row([name.clone(), dims.join(" × "), int(g.len() as u64), sci(norm, 2), sci(err, 2)]);
+        table.row([
+            name.clone(),
+            dims.join(" × "),
+            int(g.len() as u64),
+            sci(norm, 2),
+            sci(err, 2),
+        ]);
         if err > worst {
             (worst, worst_name) = (err, name);
         }
     }
     // ANCHOR_END: run
-    println!("小模型：{} 个参数，{} 个张量，损失 {}", int(model.num_params() as u64), grads.tensors().len(), sci(f64::from(loss), 4));
+    println!(
+        "小模型：{} 个参数，{} 个张量，损失 {}",
+        int(model.num_params() as u64),
+        grads.tensors().len(),
+        sci(f64::from(loss), 4)
+    );
     println!("中心差分，ε = {}", sci(f64::from(eps), 0));
     println!();
     print!("{}", table.text());
@@ -83,5 +100,8 @@ fn main() {
     value("max_rel_err", sci(worst, 2));
     value("max_rel_err_tensor", &worst_name);
     // 写错一处反向传播，误差会是 1 的量级；这里要求每个张量都低于 1e-3。
-    assert!(worst < 1e-3, "反向传播与差分不符：{worst_name} 的相对误差 {worst}");
+    assert!(
+        worst < 1e-3,
+        "反向传播与差分不符：{worst_name} 的相对误差 {worst}"
+    );
 }

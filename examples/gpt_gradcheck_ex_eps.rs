@@ -1,5 +1,5 @@
 //! 练习：中心差分的步长 ε 从 1e-1 扫到 1e-4，看最大相对误差先降后升：截断误差与 f32 舍入误差此消彼长。
-use guide_support::{Table, sci, value};
+use guide_support::{Align, Table, sci, value};
 use tinygpt::model::Model;
 
 // 小配置、差分和相对误差都来自本章的 gpt_gradcheck。
@@ -14,13 +14,18 @@ fn main() {
     let targets: [u32; 8] = [5, 2, 9, 3, 3, 14, 0, 7];
     let batch: [(&[u32], &[u32]); 1] = [(&tokens, &targets)];
     let (_, grads) = model.loss_and_grads(&tokens, &targets);
-    let mut table = Table::numeric(["ε", "最大相对误差", "出现在"]);
+    let mut table = Table::new(["ε", "最大相对误差", "出现在"]).align([
+        Align::Right,
+        Align::Right,
+        Align::Left,
+    ]);
     let mut best = (f64::INFINITY, 0.0f32);
     for eps in [1e-1f32, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4] {
         let (mut worst, mut name_of_worst, mut offset) = (0.0f64, String::new(), 0);
         for (name, _, g) in grads.tensors() {
-            let numeric: Vec<f64> =
-                (0..g.len()).map(|j| numeric_grad(&model, offset + j, eps, &batch)).collect();
+            let numeric: Vec<f64> = (0..g.len())
+                .map(|j| numeric_grad(&model, offset + j, eps, &batch))
+                .collect();
             offset += g.len();
             let err = relative_error(g, &numeric);
             if err > worst {

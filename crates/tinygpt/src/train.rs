@@ -8,6 +8,8 @@
 
 use rand::{RngExt, SeedableRng, rngs::ChaCha8Rng};
 
+use crate::bpe::{BpeError, EOT, Tokenizer};
+use crate::corpus::Poem;
 use crate::model::{Config, Model, ModelError};
 use crate::optim::{AdamW, clip_grad_norm, warmup_cosine};
 // ANCHOR_END: header
@@ -20,7 +22,7 @@ pub fn book_model_config(vocab_size: usize) -> Config {
         n_ctx: 64,
         d_model: 64,
         n_head: 4,
-        n_layer: 4,
+        n_layer: 2,
         d_ff: 256,
         norm_eps: 1e-5,
         init_std: 0.02,
@@ -61,11 +63,11 @@ pub struct TrainConfig {
 /// The run the book makes.
 pub fn book_train_config() -> TrainConfig {
     TrainConfig {
-        steps: 600,
-        batch_size: 8,
+        steps: 800,
+        batch_size: 12,
         seq_len: 64,
-        peak_lr: 3e-3,
-        min_lr: 3e-4,
+        peak_lr: 2e-3,
+        min_lr: 2e-4,
         warmup: 30,
         beta1: 0.9,
         beta2: 0.95,
@@ -102,6 +104,21 @@ pub enum TrainError {
 // ANCHOR_END: error
 
 // ANCHOR: data
+/// One token stream for a set of poems: each poem's tokens after an
+/// [`EOT`], and a final EOT. The model thus learns where a poem starts
+/// (after EOT) and when it ends (by predicting EOT).
+///
+/// # Errors
+/// What the tokenizer reports.
+pub fn token_stream(tokenizer: &Tokenizer, poems: &[Poem]) -> Result<Vec<u32>, BpeError> {
+    let mut stream = vec![EOT];
+    for poem in poems {
+        stream.extend(tokenizer.encode(&poem.text())?);
+        stream.push(EOT);
+    }
+    Ok(stream)
+}
+
 /// The starting offsets of one batch: uniform over every window of
 /// `seq_len + 1` tokens that fits in the stream.
 fn sample_starts(rng: &mut ChaCha8Rng, len: usize, seq_len: usize, batch: usize) -> Vec<usize> {
