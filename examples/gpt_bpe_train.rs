@@ -48,6 +48,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     print!("{}", t.text());
     // ANCHOR_END: first_merges
+    let words: Vec<&str> = (MIN_VOCAB..tok.vocab_size())
+        .filter_map(|id| tok.token(id as u32))
+        .filter(|t| !t.contains("<0x") && t.chars().count() > 1)
+        .collect();
+    println!(
+        "由两个以上汉字组成的 token 共 {} 个，最早合并出的 10 个：{}",
+        words.len(),
+        words[..10].join(" ")
+    );
     println!();
 
     // ANCHOR: ratio

@@ -47,6 +47,27 @@ fn main() -> Result<(), corpus::CorpusError> {
     value("valid_chars", num::int(chars(&split.valid) as i64));
     println!();
 
+    // ANCHOR: finetune
+    let (ci, ci_report) = corpus::clean(corpus::read_finetune()?);
+    let ci = corpus::split(ci)?;
+    // ANCHOR_END: finetune
+    println!(
+        "微调语料(宋词三百首)：读入 {} 首，重复 {}、近重复 {}、超过 {MAX_CHARS} 字 {}，保留 {} 首(训练 {}，验证 {})",
+        ci_report.raw,
+        ci_report.duplicates,
+        ci_report.near_duplicates,
+        ci_report.too_long,
+        ci.train.len() + ci.valid.len(),
+        ci.train.len(),
+        ci.valid.len()
+    );
+    value("ci_raw", ci_report.raw);
+    value("ci_too_long", ci_report.too_long);
+    value("ci_train_poems", ci.train.len());
+    value("ci_valid_poems", ci.valid.len());
+    value("ci_train_chars", num::int(chars(&ci.train) as i64));
+    println!();
+
     println!("训练集第一首：");
     let first = &split.train[0];
     println!("《{}》{}", first.title, first.author);

@@ -1,43 +1,60 @@
-//! 练习：精确去重之后还剩哪些近重复？用数据清洗一章的字符 3-gram Jaccard 两两比较保留下来的诗。
-use std::collections::HashSet;
+//! 练习：近重复的阈值取多少合适？在精确去重后的唐诗上统计各个 Jaccard 区间的诗对，并列出 0.5 到 0.8 之间的那些。
+use std::collections::BTreeSet;
 
 use guide_support::{Align, Table, num};
-use tinygpt::corpus::{self, Poem};
-
-/// 字符 n-gram 集合(去掉标点和换行，只看字)
-fn shingles(p: &Poem, n: usize) -> HashSet<String> {
-    let chars: Vec<char> = p.text().chars().filter(|c| c.is_alphabetic()).collect();
-    chars.windows(n).map(|w| w.iter().collect()).collect()
-}
-
-fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
-    let inter = a.intersection(b).count();
-    let union = a.len() + b.len() - inter;
-    inter as f64 / union as f64
-}
+use tinygpt::corpus::{self, Poem, dedupe, jaccard, normalize, shingles, strip_notes};
 
 fn main() -> Result<(), corpus::CorpusError> {
-    let (poems, _) = corpus::clean(corpus::read_default()?);
-    let sets: Vec<HashSet<String>> = poems.iter().map(|p| shingles(p, 3)).collect();
-    const THRESHOLD: f64 = 0.5;
+    // 与 corpus::clean 相同的前几步：删校注、规范化后精确去重；不做近重复去除
+    let raw = corpus::read_default()?;
+    let keys: Vec<String> = raw
+        .iter()
+        .map(|p| normalize(&strip_notes(&p.text())))
+        .collect();
+    let kept = dedupe(&keys);
+    let poems: Vec<&Poem> = kept.iter().map(|&i| &raw[i]).collect();
+    let sets: Vec<BTreeSet<String>> = kept
+        .iter()
+        .map(|&i| {
+            shingles(
+                &keys[i]
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .collect::<String>(),
+                3,
+            )
+        })
+        .collect();
+
+    let bins = [(0.1, 0.3), (0.3, 0.5), (0.5, 0.8), (0.8, 1.01)];
+    let mut counts = [0usize; 4];
     let mut t =
         Table::new(["Jaccard", "诗 A", "诗 B"]).align([Align::Right, Align::Left, Align::Left]);
-    let mut pairs = 0;
     for i in 0..poems.len() {
         for j in i + 1..poems.len() {
             let s = jaccard(&sets[i], &sets[j]);
-            if s >= THRESHOLD {
-                pairs += 1;
+            for (k, &(lo, hi)) in bins.iter().enumerate() {
+                if s >= lo && s < hi {
+                    counts[k] += 1;
+                }
+            }
+            if (0.5..0.8).contains(&s) {
                 let name = |p: &Poem| format!("《{}》{}", p.title, p.author);
-                t.row([num::fixed(s, 3), name(&poems[i]), name(&poems[j])]);
+                t.row([num::fixed(s, 3), name(poems[i]), name(poems[j])]);
             }
         }
     }
-    println!(
-        "{} 首诗，{} 对两两比较，Jaccard ≥ {THRESHOLD} 的有 {pairs} 对：",
-        poems.len(),
-        poems.len() * (poems.len() - 1) / 2
-    );
+    println!("精确去重后 {} 首诗：", poems.len());
+    for ((lo, hi), n) in bins.iter().zip(counts) {
+        let hi = if *hi > 1.0 {
+            "1.0]".to_string()
+        } else {
+            format!("{hi})")
+        };
+        println!("  Jaccard ∈ [{lo}, {hi}：{n} 对");
+    }
+    println!();
+    println!("0.5 ≤ Jaccard < 0.8 的诗对(阈值取 0.8 就会漏掉)：");
     print!("{}", t.text());
     Ok(())
 }

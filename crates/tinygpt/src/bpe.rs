@@ -20,10 +20,12 @@
 //!
 //! [`encode`]: Tokenizer::encode
 //! [`decode`]: Tokenizer::decode
+// ANCHOR: uses
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde::Deserialize;
+// ANCHOR_END: uses
 
 // ANCHOR: ids
 /// End of text: separates poems in the training stream; generation stops at it.
@@ -41,6 +43,7 @@ fn byte_id(b: u8) -> u32 {
 }
 // ANCHOR_END: ids
 
+// ANCHOR: error
 /// What can go wrong when training, using, saving or loading a tokenizer.
 #[derive(Debug, thiserror::Error)]
 pub enum BpeError {
@@ -102,6 +105,7 @@ pub enum BpeError {
         id: usize,
     },
 }
+// ANCHOR_END: error
 
 // ANCHOR: tokenizer
 /// A trained byte-level BPE tokenizer.
