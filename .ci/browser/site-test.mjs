@@ -10,10 +10,16 @@
 // one is aborted and reported), no KaTeX error, and on pages with maths that
 // the KaTeX fonts (self-hosted) actually loaded. Then types Chinese queries
 // into mdBook's search bar and expects hits, and saves screenshots of three
-// pages (maths, example blocks, admonitions) in each theme.
+// pages (maths, example blocks, admonitions) in each theme. The same Chinese
+// queries opened from a shared link (`?search=`) must give the same hits as
+// typing them. Every page, at 360 px, must not scroll sideways, and every box
+// that does scroll must be reachable by keyboard. mdBook's interface must be
+// in Chinese. Finally axe-core (WCAG 2.1 A/AA + best practice) must find no
+// violation on any page in any of the five themes (AXE=0 skips this part).
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, serve, launch, offlineContext, htmlPages, pageUrl } from './lib.mjs';
+import { THEMES, axeViolations, themed } from './axe-lib.mjs';
 
 const htmlDir = path.resolve(process.argv[2] || path.join(ROOT, 'book', 'book'));
 const shotDir = path.resolve(process.env.SCREENSHOT_DIR || path.join(ROOT, 'target', 'screenshots'));
@@ -80,6 +86,7 @@ try {
                 caution: document.querySelectorAll('.blockquote-tag-caution').length,
                 admonition: document.querySelectorAll('.blockquote-tag').length,
                 overflow: document.documentElement.scrollWidth - window.innerWidth,
+                stamp: document.querySelector('.zh-build-stamp')?.textContent || '',
             };
         });
         features[rel] = f;
@@ -90,6 +97,9 @@ try {
             check(f.katexMainLoaded, `${rel}: KaTeX_Main font loaded`);
         }
         check(f.overflow <= 1, `${rel}: no horizontal page overflow (${f.overflow}px)`);
+        if (rel !== 'toc.html') {
+            check(/^构建于 \d{4}-\d\d-\d\d，提交 \S+，rustc /.test(f.stamp), `${rel}: build stamp (${f.stamp})`);
+        }
     }
     check(Object.values(features).some((f) => f.katex > 0), 'some page has maths');
 
@@ -119,6 +129,7 @@ try {
     // Search from a page in a subdirectory if there is one: result links and
     // teasers then go through path_to_root.
     const searchFrom = pages.find((p) => p.includes('/') && features[p].title) || 'index.html';
+    const typed = new Map();
     for (const { q, page: expected } of picked) {
         current = `search ${q}`;
         const before = problems.length;
@@ -135,6 +146,7 @@ try {
             hits = [];
         }
         check(hits.length > 0, `search "${q}" shows hits`);
+        typed.set(q, hits);
         if (expected) {
             check(hits.some((h) => decodeURIComponent(h).includes(expected)),
                 `search "${q}" finds ${expected} (got ${hits.slice(0, 3).join(', ')})`);
@@ -148,6 +160,79 @@ try {
             fs.mkdirSync(shotDir, { recursive: true });
             await page.screenshot({ path: path.join(shotDir, 'search-light.png') });
         }
+    }
+
+    // 2b. The same queries from a shared link: `?search=` is read by
+    // searcher.js on load, before anyone types.
+    for (const [q, hits] of typed) {
+        current = `?search=${q}`;
+        await page.goto(pageUrl(server.url, searchFrom) + '?search=' + encodeURIComponent(q), { waitUntil: 'load' });
+        let got = [];
+        try {
+            await page.waitForFunction(
+                () => document.querySelectorAll('#mdbook-searchresults li').length > 0, null, { timeout: 5000 });
+            got = await page.$$eval('#mdbook-searchresults li a', (as) => as.map((a) => a.getAttribute('href')));
+        } catch {
+            got = [];
+        }
+        check(got.length > 0 && JSON.stringify(got) === JSON.stringify(hits),
+            `?search=${q} gives the hits of typing it (${got.length} vs ${hits.length})`);
+    }
+
+    // 2c. mdBook's own interface, in Chinese.
+    current = 'interface';
+    await page.goto(pageUrl(server.url, searchFrom), { waitUntil: 'load' });
+    const ui = await page.evaluate(() => ({
+        placeholder: document.getElementById('mdbook-searchbar')?.getAttribute('placeholder') || '',
+        themes: [...document.querySelectorAll('#mdbook-theme-list button')].map((b) => b.textContent.trim()),
+        labels: [...document.querySelectorAll('[aria-label], [title]')]
+            .map((e) => (e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('title') || '')),
+        help: document.getElementById('mdbook-help-popup')?.textContent || '',
+    }));
+    const english = /\b(Search|Toggle|Change theme|Print|Previous|Next|Light|Coal|Navy|Auto|Keyboard|Press|Copy)\b/;
+    check(/[\u4e00-\u9fff]/.test(ui.placeholder) && !english.test(ui.placeholder), `search placeholder in Chinese (${ui.placeholder})`);
+    check(ui.themes.length === 6 && ui.themes.every((t) => /[\u4e00-\u9fff]/.test(t)), `theme names in Chinese (${ui.themes.join(', ')})`);
+    const englishLabels = ui.labels.filter((l) => english.test(l));
+    check(englishLabels.length === 0, `no English button label (${englishLabels.slice(0, 3).join(' | ')})`);
+    check(!english.test(ui.help), 'keyboard help in Chinese');
+    if (typed.size) {
+        const [q] = typed.keys();
+        await page.goto(pageUrl(server.url, searchFrom) + '?search=' + encodeURIComponent(q), { waitUntil: 'load' });
+        await page.waitForFunction(() => /[\u4e00-\u9fff]/.test(document.getElementById('mdbook-searchresults-header').innerText), null, { timeout: 5000 }).catch(() => {});
+        const header = await page.$eval('#mdbook-searchresults-header', (h) => h.innerText);
+        check(/^找到 \d+ 条/.test(header), `search result count in Chinese (${header})`);
+    }
+    const notFound = fs.existsSync(path.join(htmlDir, '404.html'))
+        ? fs.readFileSync(path.join(htmlDir, '404.html'), 'utf8') : '';
+    check(/<h1[^>]*>[^<]*[\u4e00-\u9fff]/.test(notFound), '404 page in Chinese');
+
+    // 2d. Phones: at 360 px no page scrolls sideways; a box that scrolls
+    // (code, maths, tables) is a named region with a tab stop.
+    {
+        const { context: phone } = await offlineContext(browser, {
+            viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+        });
+        const p = await phone.newPage();
+        let scrollers = 0;
+        for (const rel of pages) {
+            await p.goto(pageUrl(server.url, rel), { waitUntil: 'load' });
+            await p.evaluate(() => document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(r))));
+            const r = await p.evaluate(() => {
+                const wide = [...document.querySelectorAll('main pre, main pre > code, main .katex-display, main .table-wrapper')]
+                    .filter((e) => e.scrollWidth > e.clientWidth + 1);
+                return {
+                    overflow: document.documentElement.scrollWidth - window.innerWidth,
+                    wide: wide.length,
+                    unreachable: wide.filter((e) => e.getAttribute('tabindex') !== '0' || !e.getAttribute('aria-label')
+                        || !e.classList.contains('zh-scrolls')).length,
+                };
+            });
+            scrollers += r.wide;
+            check(r.overflow <= 1, `360px ${rel}: no sideways page scroll (${r.overflow}px)`);
+            check(r.unreachable === 0, `360px ${rel}: every scrolling box is a named region with a tab stop (${r.unreachable} of ${r.wide} not)`);
+        }
+        check(scrollers > 0, `360px: some boxes scroll inside themselves (${scrollers})`);
+        await phone.close();
     }
 
     // 3. Screenshots: maths, example blocks, admonitions.
@@ -187,6 +272,26 @@ try {
         }
         check(ext2.length === 0, `theme ${theme}: no request leaves loopback`);
         await themed.close();
+    }
+
+    // 4. axe-core on every page, in every theme.
+    if (process.env.AXE !== '0') {
+        let loads = 0;
+        for (const theme of THEMES) {
+            const { context: ctx } = await themed(offlineContext, browser, theme);
+            const p = await ctx.newPage();
+            for (const rel of pages) {
+                await p.goto(pageUrl(server.url, rel), { waitUntil: 'load' });
+                const violations = await axeViolations(p);
+                loads++;
+                for (const v of violations) {
+                    console.log(`axe ${theme} ${rel}: ${v.id} (${v.impact}) ${v.nodes.length} nodes: ${v.nodes[0].target} ${v.nodes[0].summary.split('\n').slice(1, 2).join(' ')}`);
+                }
+                check(violations.length === 0, `axe ${theme} ${rel}: no violation (${violations.map((v) => v.id).join(', ')})`);
+            }
+            await ctx.close();
+        }
+        console.log(`axe: ${loads} page loads in ${THEMES.length} themes`);
     }
 
     check(server.notFound.length === 0, `no 404s (${server.notFound.slice(0, 5).join(', ')})`);

@@ -902,16 +902,9 @@ fn px(size: f64) -> i32 {
 fn text_width(text: &str, size: f64) -> i32 {
     let ems: f64 = text
         .chars()
-        .map(|c| if is_wide(c) { 1.0 } else { 0.6 })
+        .map(|c| if crate::table::is_wide(c) { 1.0 } else { 0.6 })
         .sum();
     (ems * size).ceil() as i32
-}
-
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3040..=0xA4CF | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
 }
 
 fn min_max(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {

@@ -154,25 +154,15 @@ impl Table {
 
 /// The number of monospace columns `s` occupies: two for East Asian wide and
 /// full-width characters (Hanzi, kana, Hangul, full-width punctuation), one
-/// otherwise.
+/// otherwise (`unicode-width`'s wide set, every other character one column).
 pub fn display_width(s: &str) -> usize {
     s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
 }
 
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F        // Hangul Jamo
-        | 0x2E80..=0x303E      // CJK radicals, punctuation
-        | 0x3041..=0x33FF      // kana, CJK symbols
-        | 0x3400..=0x4DBF      // CJK extension A
-        | 0x4E00..=0x9FFF      // CJK unified ideographs
-        | 0xA000..=0xA4CF      // Yi
-        | 0xAC00..=0xD7A3      // Hangul syllables
-        | 0xF900..=0xFAFF      // CJK compatibility ideographs
-        | 0xFE30..=0xFE4F      // CJK compatibility forms
-        | 0xFF00..=0xFF60      // full-width forms
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
+/// Whether `c` takes two columns in a monospace font (Unicode's East Asian
+/// Wide and Fullwidth characters).
+pub(crate) fn is_wide(c: char) -> bool {
+    unicode_width::UnicodeWidthChar::width(c) == Some(2)
 }
 
 #[cfg(test)]
@@ -185,6 +175,10 @@ mod tests {
         assert_eq!(display_width("注意力"), 6);
         assert_eq!(display_width("GPT-3 模型"), 10);
         assert_eq!(display_width("，"), 2);
+        // Kana, Hangul, an extension-B ideograph, full-width digits; narrow
+        // Latin-1, arrows and box drawing.
+        assert_eq!(display_width("かナ한𠀀１"), 10);
+        assert_eq!(display_width("é±→─"), 4);
     }
 
     #[test]

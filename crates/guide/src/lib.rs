@@ -8,8 +8,11 @@
 //! under the same names, which replaces those command entries in place: the
 //! same book, the same order, no subprocess and no global install.
 
+pub mod download;
 pub mod katex;
 pub mod search;
+pub mod serve;
+pub mod stamp;
 
 use std::path::{Path, PathBuf};
 
@@ -23,8 +26,10 @@ pub use mdbook_exec::Options;
 pub struct Built {
     /// The directory holding `index.html`.
     pub html_dir: PathBuf,
-    /// What the Chinese search rewrite did.
-    pub search: search::SearchStats,
+    /// What the Chinese search rewrite did; `None` when the book turns
+    /// search off (`[output.html.search] enable = false`) or the build kept
+    /// mdBook's own index ([`BuildOptions::stock_search`]).
+    pub search: Option<search::SearchStats>,
 }
 
 /// How to build.
@@ -37,6 +42,8 @@ pub struct BuildOptions {
     pub draft: bool,
     /// Engine options (quiet cargo, ignore the cache).
     pub exec: Options,
+    /// Leave mdBook's search index as mdBook wrote it (benchmarks only).
+    pub stock_search: bool,
 }
 
 /// Loads the book at `book_root` with our preprocessors registered
@@ -75,9 +82,32 @@ pub fn build(book_root: &Path, opts: &BuildOptions) -> Result<Built> {
             html_dir.join("index.html").display()
         );
     }
-    let search = search::rewrite_search_index(&html_dir)
-        .with_context(|| format!("rewriting the search index in {}", html_dir.display()))?;
+    // The book lives in the workspace it documents (`book/` under the root).
+    if let Some(workspace) = book_root.parent().filter(|w| w.join("examples").is_dir()) {
+        download::write_zip(workspace, &html_dir.join(download::FILE_NAME))
+            .with_context(|| format!("packing the examples of {}", workspace.display()))?;
+    }
+    stamp::stamp_pages(&html_dir, &stamp::Stamp::current(book_root))
+        .with_context(|| format!("stamping the pages in {}", html_dir.display()))?;
+    let search = if !opts.stock_search && search_enabled(&md)? {
+        Some(
+            search::rewrite_search_index(&html_dir)
+                .with_context(|| format!("rewriting the search index in {}", html_dir.display()))?,
+        )
+    } else {
+        None
+    };
     Ok(Built { html_dir, search })
+}
+
+/// Whether mdBook writes a search index: `[output.html.search] enable`,
+/// true unless the book says otherwise (mdBook's default).
+fn search_enabled(md: &MDBook) -> Result<bool> {
+    Ok(md
+        .config
+        .get::<bool>("output.html.search.enable")
+        .context("reading `output.html.search.enable` in book.toml")?
+        .unwrap_or(true))
 }
 
 /// Verifies every example used by the book without rendering anything.

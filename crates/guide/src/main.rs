@@ -1,4 +1,4 @@
-//! `guide`: build the book, verify its examples, accept new outputs.
+//! `guide`: build or serve the book, verify its examples, accept new outputs.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +32,25 @@ enum Command {
         /// Ignore cached outputs: rebuild and rerun every example.
         #[arg(long)]
         force: bool,
+        /// Keep mdBook's own search index (no Chinese bigrams): what stock
+        /// mdBook writes, for benchmarks (benches/search).
+        #[arg(long)]
+        stock_search: bool,
+    },
+    /// Live preview: build the site (drafting mode: failing examples become
+    /// error boxes) under target/, serve it, rebuild and reload the browser
+    /// when a chapter, example, data file or crate source changes.
+    Serve {
+        /// The port to listen on (0: any free port).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// The address to listen on; anything but loopback offers the
+        /// drafts to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Ignore cached outputs on the first build.
+        #[arg(long)]
+        force: bool,
     },
     /// Verify every example the book uses; render nothing.
     Check {
@@ -45,6 +64,9 @@ enum Command {
         /// Example names.
         names: Vec<String>,
     },
+    /// Remove every cached output no current key reaches (a build also does
+    /// it once the cache passes `cache-limit`).
+    Prune,
     /// Write a copy of the book with every directive expanded and no
     /// `[preprocessor.exec]`, for a plain mdBook (the benchmark's floor).
     #[command(hide = true)]
@@ -64,7 +86,17 @@ enum Command {
 
 fn main() -> ExitCode {
     init_logging();
-    match run(Cli::parse()) {
+    // Ctrl-C or SIGTERM stops every running example (mdbook_exec::interrupt).
+    if let Err(e) = mdbook_exec::interrupt::install() {
+        eprintln!(
+            "warning: cannot handle Ctrl-C ({e}); an interrupted build may leave examples running"
+        );
+    }
+    let result = run(Cli::parse());
+    if mdbook_exec::interrupt::requested() {
+        return ExitCode::from(mdbook_exec::interrupt::EXIT_STATUS);
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -99,22 +131,37 @@ fn run(cli: Cli) -> Result<()> {
         None => guide::find_book_root()?,
     };
     match cli.command {
-        Command::Build { dest, draft, force } => {
+        Command::Build {
+            dest,
+            draft,
+            force,
+            stock_search,
+        } => {
             let opts = BuildOptions {
                 dest,
                 draft,
+                stock_search,
                 exec: guide::Options {
                     quiet: false,
                     force,
                 },
             };
             let built = guide::build(&book, &opts)?;
-            eprintln!(
-                "search: {} sections indexed with Chinese bigrams ({} KiB)",
-                built.search.documents,
-                built.search.bytes_after / 1024
-            );
+            match &built.search {
+                Some(search) => eprintln!(
+                    "search: {} sections indexed with Chinese bigrams ({} KiB)",
+                    search.documents,
+                    search.bytes_after / 1024
+                ),
+                None if stock_search => {
+                    eprintln!("search: mdBook's own index kept (--stock-search)")
+                }
+                None => eprintln!("search: turned off in book.toml, no index written"),
+            }
             eprintln!("site written to {}", built.html_dir.display());
+        }
+        Command::Serve { port, bind, force } => {
+            serve(&book, std::net::SocketAddr::new(bind, port), force)?;
         }
         Command::Check { force } => {
             let opts = BuildOptions {
@@ -157,6 +204,10 @@ fn run(cli: Cli) -> Result<()> {
                 );
             }
         }
+        Command::Prune => {
+            let pruned = mdbook_exec::prune(&book)?;
+            eprintln!("{pruned}");
+        }
         Command::Splice { out } => {
             let report = guide::splice(&book, &out, &BuildOptions::default())?;
             report.print();
@@ -169,6 +220,53 @@ fn run(cli: Cli) -> Result<()> {
             eprintln!("spliced book written to {}", out.display());
         }
         Command::Katex { .. } => unreachable!("handled above"),
+    }
+    Ok(())
+}
+
+/// Runs `guide serve` until Ctrl-C: the first Ctrl-C stops it after the
+/// build in progress (removing its builds), a second one quits at once.
+fn serve(book: &std::path::Path, addr: std::net::SocketAddr, force: bool) -> Result<()> {
+    use anyhow::Context as _;
+    enum Event {
+        Interrupt,
+        Stopped,
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let on_signal = tx.clone();
+    ctrlc::set_handler(move || {
+        let _ = on_signal.send(Event::Interrupt);
+    })
+    .context("installing the Ctrl-C handler")?;
+    let opts = guide::serve::ServeOptions {
+        addr,
+        exec: guide::Options {
+            quiet: false,
+            force,
+        },
+        ..guide::serve::ServeOptions::default()
+    };
+    let server = guide::serve::Server::start_with(book, &opts)?;
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "serve: warning: listening on {addr}, not loopback: anyone who can reach this \
+             machine can read the drafts"
+        );
+    }
+    eprintln!("serve: {} (drafting mode; Ctrl-C to stop)", server.url());
+    // The only events are a signal or the end of stopping.
+    let _ = rx.recv();
+    eprintln!("serve: stopping after the build in progress, if any (Ctrl-C again to quit now)");
+    std::thread::spawn(move || {
+        server.stop();
+        let _ = tx.send(Event::Stopped);
+    });
+    match rx.recv() {
+        Ok(Event::Interrupt) => {
+            eprintln!("serve: quit");
+            std::process::exit(130);
+        }
+        Ok(Event::Stopped) | Err(_) => eprintln!("serve: stopped"),
     }
     Ok(())
 }

@@ -110,3 +110,28 @@ fn katex_speaks_the_preprocessor_protocol() {
         .unwrap();
     assert!(supports.success());
 }
+
+#[test]
+fn search_turned_off_is_honoured() {
+    let ws = fixture();
+    let book = ws.path().join("book");
+    let toml = book.join("book.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str("\n[output.html.search]\nenable = false\n");
+    std::fs::write(&toml, text).unwrap();
+    let out = guide(&book, &["build"], false);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("search: turned off in book.toml"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(book.join("book/index.html").is_file());
+    let has_index = std::fs::read_dir(book.join("book")).unwrap().any(|e| {
+        e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("searchindex")
+    });
+    assert!(!has_index, "no search index is written");
+}

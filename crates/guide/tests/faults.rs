@@ -112,7 +112,7 @@ fn assert_recovers(ws: &Path) {
         e.contains("examples: 4 verified, 0 run, 4 from cache"),
         "{e}"
     );
-    let stages = ws.join("target/mdbook-exec/run");
+    let stages = ws.join(mdbook_exec::testing::FIXTURE_CACHE).join("run");
     let left: Vec<_> = std::fs::read_dir(&stages)
         .map(|d| d.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
@@ -145,7 +145,7 @@ fn killed_bless_or_build_leaves_every_stdout_whole() {
             _ => x % 600,
         });
         if round % 3 == 0 {
-            let _ = std::fs::remove_dir_all(ws.path().join("target/mdbook-exec"));
+            let _ = std::fs::remove_dir_all(ws.path().join(mdbook_exec::testing::FIXTURE_CACHE));
         }
         write_old(ws.path(), &versions);
         let cmd = if round % 2 == 0 { "bless" } else { "build" };
@@ -175,7 +175,7 @@ fn builds_checks_and_blesses_at_once_corrupt_nothing() {
     let book = ws.path().join("book");
     let versions = old_and_new(ws.path());
     for round in 0..3 {
-        let _ = std::fs::remove_dir_all(ws.path().join("target/mdbook-exec"));
+        let _ = std::fs::remove_dir_all(ws.path().join(mdbook_exec::testing::FIXTURE_CACHE));
         write_old(ws.path(), &versions);
         let dest = ws.path().join(format!("site-{round}"));
         let children: Vec<Child> = [
@@ -237,16 +237,20 @@ fn a_changed_toolchain_or_flags_invalidate_the_cache() {
     let ws = fixture("good");
     let book = ws.path().join("book");
     let source_entries = || {
-        std::fs::read_dir(ws.path().join("target/mdbook-exec/src"))
-            .unwrap()
-            .filter(|e| {
-                e.as_ref()
-                    .unwrap()
-                    .path()
-                    .extension()
-                    .is_some_and(|x| x == "json")
-            })
-            .count()
+        std::fs::read_dir(
+            ws.path()
+                .join(mdbook_exec::testing::FIXTURE_CACHE)
+                .join("src"),
+        )
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "json")
+        })
+        .count()
     };
     let build = |env: &[(&str, &Path)]| {
         let mut cmd = guide(&book, &["check"]);

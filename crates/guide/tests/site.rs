@@ -70,7 +70,7 @@ fn build_real() -> Result<Site> {
     Ok(Site {
         html: built.html_dir,
         src: root.join("src"),
-        stats: built.search,
+        stats: built.search.context("the book has search on")?,
         stock_index: None,
     })
 }
@@ -129,6 +129,7 @@ fn build_fixture() -> Result<Site> {
     let stock_index = root.join("stock-searchindex.js");
     std::fs::copy(&stock, &stock_index)?;
     let stats = search::rewrite_search_index(&html)?;
+    guide::stamp::stamp_pages(&html, &guide::stamp::Stamp::current(&workspace()))?;
     Ok(Site {
         html,
         src: root.join("src"),
@@ -616,14 +617,16 @@ fn code_languages_are_known_to_highlight_js(site: &Site) {
 fn theme_files_are_on_every_page(site: &Site) {
     for page in files(&site.html, &["html"]) {
         let html = read(&page);
-        if !html.contains("<main>") {
-            continue; // redirects
+        if !html.contains("<main>") || page.ends_with("toc.html") {
+            continue; // redirects, and the no-JavaScript sidebar frame
         }
         for needle in [
             "theme/zh-",
             "theme/katex-",
             "theme/cjk-search-",
+            "theme/zh-ui-",
             r#"lang="zh-Hans""#,
+            r#"<p class="zh-build-stamp">构建于 "#,
         ] {
             assert!(
                 html.contains(needle),

@@ -65,7 +65,7 @@ pub fn bless_with(book_root: &Path, names: &[String], opts: Options, ci: Ci) -> 
         );
     }
     let config = Config::from_book_toml(book_root)?;
-    let project = Project::discover(&book_root.join(&config.workspace))?;
+    let project = Project::for_config(book_root, &config)?;
     let selected: BTreeSet<String> = if names.is_empty() {
         project.examples.keys().cloned().collect()
     } else {
@@ -81,13 +81,18 @@ pub fn bless_with(book_root: &Path, names: &[String], opts: Options, ci: Ci) -> 
         }
         if !unknown.is_empty() {
             bail!(
-                "no such example: {}; examples are the files examples/NAME.rs. Nothing was written.",
-                unknown.join(", ")
+                "no such example: {}; examples are the files {}/NAME.rs. Nothing was written.",
+                unknown.join(", "),
+                project.rel(&project.examples_dir)
             );
         }
         names.iter().cloned().collect()
     };
+    let _busy = crate::interrupt::Busy::enter();
     let results = session::outputs(&project, &config, &selected, opts);
+    if crate::interrupt::requested() {
+        bail!("interrupted: no .stdout file was written");
+    }
     for n in &results.notes {
         eprintln!("note: {n}");
     }

@@ -10,11 +10,20 @@ use mdbook_preprocessor::book::{Book, BookItem};
 
 use crate::config::Config;
 use crate::directive::{self, Directive, Kind};
-use crate::index::{ChapterRef, Erratum, ExampleRow};
+use crate::index::{ChapterRef, ExampleRow, Note};
 use crate::project::{Example, Project, WorkspaceFile};
 use crate::session::{self, Options};
 use crate::splice::{self, Env, ExampleView};
 use crate::verify;
+
+/// A directive problem found while expanding a chapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The chapter file, relative to the workspace.
+    pub chapter: String,
+    /// Line, example, kind and message.
+    pub diagnostic: splice::Diagnostic,
+}
 
 /// The outcome of processing a book.
 #[derive(Debug, Default)]
@@ -27,6 +36,11 @@ pub struct Report {
     pub verified: usize,
     /// Examples executed.
     pub ran: usize,
+    /// Examples handed to cargo (0 when every source key hit).
+    pub built: usize,
+    /// The directive problems among `errors`, typed: chapter, line,
+    /// example, kind.
+    pub diagnostics: Vec<Diagnostic>,
     /// Examples served from the cache.
     pub from_cache: usize,
 }
@@ -59,11 +73,38 @@ struct ChapterInfo {
     display: String,
     name: String,
     directives: Vec<Directive>,
+    /// The notes of the notes index in it.
+    notes: Vec<Note>,
+    /// An anchor at each of those notes.
+    anchors: Vec<Directive>,
+    /// When includes were expanded: where each line came from, and the
+    /// included files' paths for messages.
+    included: Option<(crate::include::Expanded, BTreeMap<PathBuf, String>)>,
 }
 
-/// The command that accepts new output for `names`.
-pub fn bless_command(names: &[&str]) -> String {
-    format!("cargo run --release -p guide -- bless {}", names.join(" "))
+impl ChapterInfo {
+    /// `file:line` of a line of the chapter's text, in the file it was
+    /// written in.
+    fn place(&self, line: usize) -> String {
+        place(&self.display, self.included.as_ref(), line)
+    }
+}
+
+fn place(
+    display: &str,
+    included: Option<&(crate::include::Expanded, BTreeMap<PathBuf, String>)>,
+    line: usize,
+) -> String {
+    match included {
+        Some((x, files)) => match x.origin_of_line(line) {
+            (Some(file), l) => format!(
+                "{}:{l} (included in {display})",
+                files.get(file).map_or("?", String::as_str)
+            ),
+            (None, l) => format!("{display}:{l}"),
+        },
+        None => format!("{display}:{line}"),
+    }
 }
 
 /// Processes `book` in place. `book_root` is the directory of `book.toml`.
@@ -74,18 +115,53 @@ pub fn process(
     config: &Config,
     opts: Options,
 ) -> Result<Report> {
+    process_in(
+        book,
+        book_root,
+        src_dir,
+        config,
+        opts,
+        &crate::fingerprint::BuildEnv::current(),
+    )
+}
+
+/// [`process`] as a build in the environment `env` would do it (see
+/// [`session::outputs_in`]).
+pub fn process_in(
+    book: &mut Book,
+    book_root: &Path,
+    src_dir: &Path,
+    config: &Config,
+    opts: Options,
+    env: &crate::fingerprint::BuildEnv,
+) -> Result<Report> {
     let mut report = Report::default();
-    let workspace = book_root.join(&config.workspace);
-    let project = Project::discover(&workspace).with_context(|| {
+    let project = Project::for_config(book_root, config).with_context(|| {
         format!(
-            "[preprocessor.exec] workspace = \"{}\"",
-            config.workspace.display()
+            "[preprocessor.exec] workspace = \"{}\", examples-dir = \"{}\"",
+            config.workspace.display(),
+            config.examples_dir.display()
         )
     })?;
 
+    // 0. `{{#include}}` first, so that the directives of included files are
+    // found too (see `include.rs`); a directive's place is reported in the
+    // file it was written in.
+    let mut origins: BTreeMap<PathBuf, crate::include::Expanded> = BTreeMap::new();
+    book.for_each_mut(|item| {
+        let BookItem::Chapter(ch) = item else { return };
+        let Some(path) = &ch.path else { return };
+        let dir = src_dir.join(path.parent().unwrap_or(Path::new("")));
+        let expanded = crate::include::expand(&ch.content, &dir);
+        if expanded.changed() {
+            ch.content = expanded.text.clone();
+            origins.insert(path.clone(), expanded);
+        }
+    });
+
     // 1. Every chapter's directives, in book order.
     let mut chapters: Vec<ChapterInfo> = Vec::new();
-    let mut errata: Vec<Erratum> = Vec::new();
+    let mut notes_found = 0;
     for item in book.iter() {
         let BookItem::Chapter(ch) = item else {
             continue;
@@ -100,41 +176,73 @@ pub fn process(
                 .unwrap_or_else(|_| src_dir.join(source_path)),
         );
         let link_path = link_path(path);
-        let (mut directives, errors) = directive::find(&ch.content);
+        let (directives, errors) = directive::find_with(&ch.content, config.strict);
+        let included = origins.remove(path).map(|x| {
+            let files = x
+                .files()
+                .map(|f| {
+                    (
+                        f.to_path_buf(),
+                        project.rel(&f.canonicalize().unwrap_or_else(|_| f.to_path_buf())),
+                    )
+                })
+                .collect();
+            (x, files)
+        });
+        let info_place = |line: usize| place(&display, included.as_ref(), line);
         for e in errors {
             report
                 .errors
-                .push(format!("{display}:{}: {}", e.line, e.message));
+                .push(format!("{}: {}", info_place(e.line), e.message));
         }
-        let notes = crate::index::find_errata(
+        let notes = crate::index::find_notes(
             &ch.content,
             &ChapterRef {
                 name: ch.name.clone(),
                 path: link_path.clone(),
             },
-            errata.len() + 1,
+            notes_found + 1,
+            &config.notes_index,
         );
-        // An anchor at each note, for the errata table's links. A note's
-        // bold title never overlaps a directive, so sorting keeps every
-        // range disjoint.
+        notes_found += notes.len();
         let lines = directive::LineIndex::new(&ch.content);
-        directives.extend(notes.iter().map(|n| Directive {
-            range: n.offset..n.offset,
-            line: lines.line_of(n.offset),
-            kind: Kind::Anchor(n.id.clone()),
-            prefix: String::new(),
-        }));
-        directives.sort_by_key(|d| d.range.start);
-        errata.extend(notes);
+        let anchors = notes
+            .iter()
+            .map(|n| Directive {
+                range: n.offset..n.offset,
+                line: lines.line_of(n.offset),
+                kind: Kind::Anchor(n.id.clone()),
+                prefix: String::new(),
+            })
+            .collect();
         chapters.push(ChapterInfo {
             path: link_path,
             display,
             name: ch.name.clone(),
             directives,
+            notes,
+            anchors,
+            included,
         });
+    }
+    // An anchor at each note, for the notes table's links, when a page
+    // shows that table. A note's bold title never overlaps a directive, so
+    // sorting keeps every range disjoint.
+    let with_index = chapters
+        .iter()
+        .any(|c| c.directives.iter().any(|d| d.kind == Kind::NotesIndex));
+    let mut notes: Vec<Note> = Vec::new();
+    if with_index {
+        for ch in &mut chapters {
+            let anchors = std::mem::take(&mut ch.anchors);
+            ch.directives.extend(anchors);
+            ch.directives.sort_by_key(|d| d.range.start);
+            notes.extend(ch.notes.iter().cloned());
+        }
     }
 
     // 2. Which examples are used, and where.
+    let dir = project.rel(&project.examples_dir);
     let mut used: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new(); // name -> (chapter, line)
     for (ci, ch) in chapters.iter().enumerate() {
         for d in &ch.directives {
@@ -144,10 +252,9 @@ pub fn process(
                 } else if let Some((_, path)) = project.unsafe_paths.iter().find(|(n, _)| n == name)
                 {
                     report.errors.push(format!(
-                        "{}:{}: example `{name}` is a link to {}, outside examples/; examples must be \
-                         real files inside examples/",
-                        ch.display,
-                        d.line,
+                        "{}: example `{name}` is a link to {}, outside {dir}/; examples must be \
+                         real files inside {dir}/",
+                        ch.place(d.line),
                         path.display()
                     ));
                 } else {
@@ -156,9 +263,9 @@ pub fn process(
                             .map(|c| format!(" (did you mean `{c}`?)"))
                             .unwrap_or_default();
                     report.errors.push(format!(
-                        "{}:{}: unknown example `{name}`{hint}: there is no examples/{name}.rs \
+                        "{}: unknown example `{name}`{hint}: there is no {dir}/{name}.rs \
                          (create it, or fix the name)",
-                        ch.display, d.line
+                        ch.place(d.line)
                     ));
                 }
             }
@@ -167,7 +274,7 @@ pub fn process(
     for name in project.examples.keys() {
         if !used.contains_key(name) {
             report.errors.push(format!(
-                "examples/{name}.rs is not used by any chapter: show it with {{{{#example {name}}}}} \
+                "{dir}/{name}.rs is not used by any chapter: show it with {{{{#example {name}}}}} \
                  (or {{{{#output}}}}, {{{{#solution}}}}…), or delete it"
             ));
         }
@@ -182,7 +289,7 @@ pub fn process(
     for (name, path) in &project.unsafe_paths {
         if !used.contains_key(name) {
             report.errors.push(format!(
-                "examples/{name}.rs leads outside examples/ (to {}); it is ignored",
+                "{dir}/{name}.rs leads outside {dir}/ (to {}); it is ignored",
                 path.display()
             ));
         }
@@ -190,7 +297,17 @@ pub fn process(
 
     // 3. Actual outputs, then verification against `.stdout`.
     let names: BTreeSet<String> = used.keys().cloned().collect();
-    let results = session::outputs(&project, config, &names, opts);
+    let results = session::outputs_in(&project, config, &names, opts, env);
+    report.built = results.built;
+    // Every used example was looked at: what its keys do not reach is
+    // garbage.
+    match session::prune_if_over_limit(&project, config, &results, env) {
+        Some(Ok(pruned)) => report.notes.push(pruned.to_string()),
+        Some(Err(e)) => report
+            .notes
+            .push(format!("could not prune the cache: {e:#}")),
+        None => {}
+    }
     report.ran = results.ran();
     report.from_cache = results.from_cache();
     report.notes.extend(results.notes.iter().cloned());
@@ -201,7 +318,7 @@ pub fn process(
             None => Err("not run: no chapter uses it".to_owned()),
             Some(outcome) => {
                 let used_by = describe_uses(&used[name], &chapters);
-                match verify_one(&project, example, &outcome.output, Some(&used_by)) {
+                match verify_one(&project, config, example, &outcome.output, Some(&used_by)) {
                     Ok(text) => {
                         report.verified += 1;
                         Ok(text)
@@ -232,7 +349,8 @@ pub fn process(
         code_files: &code_files.texts,
         book_root,
         example_rows: &rows,
-        errata: &errata,
+        notes: &notes,
+        config,
     };
     let by_path: BTreeMap<PathBuf, usize> = chapters
         .iter()
@@ -240,6 +358,7 @@ pub fn process(
         .map(|(i, c)| (c.path.clone(), i))
         .collect();
     let mut expand_errors = Vec::new();
+    let mut diagnostics = Vec::new();
     book.for_each_mut(|item| {
         let BookItem::Chapter(ch) = item else { return };
         let Some(path) = &ch.path else { return };
@@ -254,13 +373,18 @@ pub fn process(
         ch.content = text;
         for e in errors {
             // Unknown examples were reported above with the same line.
-            if e.message.starts_with("unknown example") {
+            if e.kind == splice::DiagnosticKind::UnknownExample {
                 continue;
             }
-            expand_errors.push(format!("{}:{}: {}", info.display, e.line, e.message));
+            expand_errors.push(format!("{}: {}", info.place(e.line), e.message));
+            diagnostics.push(Diagnostic {
+                chapter: info.display.clone(),
+                diagnostic: e,
+            });
         }
     });
     report.errors.extend(expand_errors);
+    report.diagnostics = diagnostics;
     Ok(report)
 }
 
@@ -313,7 +437,7 @@ fn link_path(path: &Path) -> PathBuf {
 
 fn describe_uses(uses: &[(usize, usize)], chapters: &[ChapterInfo]) -> String {
     uses.iter()
-        .map(|&(ci, line)| format!("{}:{line}", chapters[ci].display))
+        .map(|&(ci, line)| chapters[ci].place(line))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -322,6 +446,7 @@ fn describe_uses(uses: &[(usize, usize)], chapters: &[ChapterInfo]) -> String {
 /// full message (with a diff and the bless command) when they differ.
 pub fn verify_one(
     project: &Project,
+    config: &Config,
     example: &Example,
     actual: &Result<String, String>,
     used_by: Option<&str>,
@@ -339,8 +464,9 @@ pub fn verify_one(
         Ok(None) => {
             return Err(format!(
                 "{head} has no documented output: {stdout} does not exist. Check what it prints \
-                 (cargo run --example {name}), then record it: {}",
-                bless_command(&[name])
+                 ({}), then record it: {}",
+                config.run_command(name),
+                config.bless_command(&[name])
             ));
         }
         Err(e) => return Err(format!("{head}: {e:#}")),
@@ -352,7 +478,7 @@ pub fn verify_one(
         "{head} printed something other than its documented output.\n{}\nIf the new output is \
          right, accept it with: {}",
         verify::unified_diff(&documented, actual, &stdout, &source),
-        bless_command(&[name])
+        config.bless_command(&[name])
     ))
 }
 

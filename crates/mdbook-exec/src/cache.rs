@@ -2,7 +2,15 @@
 //!
 //! Layout under the cache directory (default `target/mdbook-exec/`):
 //! `src/<source key>.json` and `bin/<binary key>.json`, the same entry under
-//! both keys (see `fingerprint.rs`). Only successful runs are stored; the
+//! both keys (see `fingerprint`); `deps/NAME-CONFIG.json`, the record of
+//! what the compiler read in an example's last build; `rustc/` and
+//! `metadata/`, remembered `rustc -vV` and `cargo metadata` answers; `run/`,
+//! staging directories of running sessions.
+//!
+//! Pruning ([`Cache::prune`]) removes every file no current key reaches:
+//! a session collects the keys it used ([`Live`]); `mdbook-exec prune` (and
+//! `guide prune`) computes them for every example without building; a build
+//! prunes by itself when the cache grows past `cache-limit`. Only successful runs are stored; the
 //! output is the program's actual output, which is compared with the
 //! documented `.stdout` on every build, so blessing needs no rerun.
 //!
@@ -14,6 +22,7 @@
 //!   is reported as a miss and recomputed, never trusted. That is also what
 //!   covers a power cut, so entries are not synced to disk one by one.
 
+use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -128,6 +137,112 @@ impl Cache {
     }
 }
 
+/// The cache files some current key reaches.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Live {
+    /// Source keys.
+    pub source: BTreeSet<String>,
+    /// Binary keys.
+    pub binary: BTreeSet<String>,
+    /// Dep-info records (paths under `deps/`).
+    pub records: BTreeSet<PathBuf>,
+    /// Memo files (under `rustc/` and `metadata/`).
+    pub memos: BTreeSet<PathBuf>,
+}
+
+/// What a prune did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Pruned {
+    /// Files removed.
+    pub removed: usize,
+    /// Their bytes.
+    pub freed: u64,
+    /// Files kept.
+    pub kept: usize,
+    /// Their bytes.
+    pub kept_bytes: u64,
+}
+
+impl std::fmt::Display for Pruned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cache pruned: {} file(s) removed ({} KiB), {} kept ({} KiB)",
+            self.removed,
+            self.freed.div_ceil(1024),
+            self.kept,
+            self.kept_bytes.div_ceil(1024)
+        )
+    }
+}
+
+/// Temporary files younger than this may belong to a writer still at work.
+const TEMP_GRACE: std::time::Duration = std::time::Duration::from_secs(600);
+
+impl Cache {
+    /// Bytes of every file of the cache (staging directories aside).
+    pub fn size(&self) -> u64 {
+        SUBDIRS
+            .iter()
+            .flat_map(|sub| files(&self.dir.join(sub)))
+            .map(|(_, len)| len)
+            .sum()
+    }
+
+    /// Removes every entry, record and memo `live` does not name, and
+    /// temporary files left by killed writers.
+    pub fn prune(&self, live: &Live) -> Result<Pruned> {
+        let mut out = Pruned::default();
+        let now = std::time::SystemTime::now();
+        for sub in SUBDIRS {
+            for (path, len) in files(&self.dir.join(sub)) {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                let name = name.unwrap_or_default();
+                let keep = if name.starts_with('.') && name.ends_with(".tmp") {
+                    // A writer's temporary file: only when it is old.
+                    std::fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|t| now.duration_since(t).unwrap_or_default() < TEMP_GRACE)
+                } else {
+                    let key = name.strip_suffix(".json").unwrap_or(&name);
+                    match *sub {
+                        "src" => live.source.contains(key),
+                        "bin" => live.binary.contains(key),
+                        "deps" => live.records.contains(&path),
+                        _ => live.memos.contains(&path),
+                    }
+                };
+                if keep {
+                    out.kept += 1;
+                    out.kept_bytes += len;
+                } else {
+                    std::fs::remove_file(&path)
+                        .with_context(|| format!("removing {}", path.display()))?;
+                    out.removed += 1;
+                    out.freed += len;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The subdirectories that hold entries, records and memos.
+const SUBDIRS: &[&str] = &["src", "bin", "deps", "rustc", "metadata"];
+
+/// The files directly in `dir` with their sizes (none if it is missing).
+fn files(dir: &Path) -> Vec<(PathBuf, u64)> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    rd.flatten()
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            m.is_file().then(|| (e.path(), m.len()))
+        })
+        .collect()
+}
+
 fn checksum(entry: &Entry) -> String {
     let mut h = blake3::Hasher::new();
     for part in [
@@ -240,6 +355,41 @@ mod tests {
             c.get(Index::Source, "k", "other"),
             Lookup::Corrupt(_)
         ));
+    }
+
+    #[test]
+    fn prune_keeps_what_live_keys_reach() {
+        let t = tempfile::tempdir().unwrap();
+        let c = Cache::new(t.path());
+        for k in ["live", "dead"] {
+            c.put(Index::Source, k, &entry()).unwrap();
+            c.put(Index::Binary, &format!("b{k}"), &entry()).unwrap();
+        }
+        let record = t.path().join("deps/e-1.json");
+        write_atomic(&record, b"{}").unwrap();
+        write_atomic(&t.path().join("deps/e-0.json"), b"{}").unwrap();
+        write_atomic(&t.path().join("rustc/old.txt"), b"rustc").unwrap();
+        let young_tmp = t.path().join("src/.x.json.abc.tmp");
+        std::fs::write(&young_tmp, "half").unwrap();
+        let before = c.size();
+        let live = Live {
+            source: ["live".to_owned()].into(),
+            binary: ["blive".to_owned()].into(),
+            records: [record.clone()].into(),
+            memos: BTreeSet::new(),
+        };
+        let p = c.prune(&live).unwrap();
+        assert_eq!((p.removed, p.kept), (4, 4), "{p:?}");
+        assert_eq!(p.freed + p.kept_bytes, before);
+        assert!(matches!(c.get(Index::Source, "live", "e"), Lookup::Hit(_)));
+        assert!(matches!(c.get(Index::Binary, "blive", "e"), Lookup::Hit(_)));
+        assert!(matches!(c.get(Index::Source, "dead", "e"), Lookup::Miss));
+        assert!(matches!(c.get(Index::Binary, "bdead", "e"), Lookup::Miss));
+        assert!(record.is_file() && !t.path().join("deps/e-0.json").exists());
+        assert!(!t.path().join("rustc/old.txt").exists());
+        assert!(young_tmp.is_file(), "a writer may still be at work");
+        assert_eq!(c.size(), p.kept_bytes);
+        assert_eq!(c.prune(&live).unwrap().removed, 0, "idempotent");
     }
 
     #[test]

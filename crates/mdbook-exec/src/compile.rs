@@ -28,11 +28,20 @@ pub struct Compiled {
     /// Failures not attributable to one example (a broken dependency, a bad
     /// manifest), with cargo's own words.
     pub general: Vec<String>,
+    /// What the other units' dep-info and build scripts say (see
+    /// [`crate::fingerprint::depinfo`]).
+    pub facts: crate::fingerprint::BuildFacts,
 }
 
 #[derive(Deserialize)]
 struct Message {
     reason: String,
+    #[serde(default)]
+    package_id: Option<String>,
+    #[serde(default)]
+    filenames: Vec<PathBuf>,
+    #[serde(default)]
+    out_dir: Option<PathBuf>,
     #[serde(default)]
     target: Option<Target>,
     #[serde(default)]
@@ -65,17 +74,24 @@ struct Span {
     is_primary: bool,
 }
 
-/// Builds `names` (every example if `None`) in `workspace` with `profile`.
-/// Cargo's progress goes to this process's stderr unless `quiet`.
+/// Builds `names` (every example if `None`) in `workspace` with `profile`,
+/// in the environment `env` gives a nested cargo
+/// ([`crate::fingerprint::BuildEnv::for_cargo`]: without the variables cargo
+/// set for the crate we run in, so that `cargo run -p guide`, the `guide`
+/// binary and `mdbook build` build alike). Cargo's progress goes to this
+/// process's stderr unless `quiet`.
 pub fn compile(
     workspace: &Path,
     profile: &str,
     names: Option<&[String]>,
     quiet: bool,
+    env: &crate::fingerprint::BuildEnv,
 ) -> Result<Compiled> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = env.cargo();
     let mut cmd = Command::new(&cargo);
     cmd.current_dir(workspace)
+        .env_clear()
+        .envs(env.for_cargo())
         .args([
             "build",
             "--workspace",
@@ -95,25 +111,6 @@ pub fn compile(
     }
     if quiet {
         cmd.arg("--quiet");
-    }
-    // When we run inside `cargo test` or `cargo run`, cargo has set variables
-    // describing *that* crate; the nested build must not inherit them.
-    for (key, _) in std::env::vars_os() {
-        let k = key.to_string_lossy();
-        if k.starts_with("CARGO_PKG_")
-            || matches!(
-                &*k,
-                "CARGO_MANIFEST_DIR"
-                    | "CARGO_MANIFEST_PATH"
-                    | "CARGO_CRATE_NAME"
-                    | "CARGO_BIN_NAME"
-                    | "CARGO_PRIMARY_PACKAGE"
-                    | "CARGO_TARGET_TMPDIR"
-                    | "OUT_DIR"
-            )
-        {
-            cmd.env_remove(&key);
-        }
     }
     cmd.stdout(Stdio::piped()).stderr(if quiet {
         Stdio::piped()
@@ -147,6 +144,14 @@ pub fn compile(
             "compiler-artifact" => {
                 if let (Some(name), Some(exe)) = (example, msg.executable) {
                     out.executables.insert(name, exe);
+                } else {
+                    out.facts.unit_depinfo.extend(unit_depinfo(&msg.filenames));
+                }
+            }
+            "build-script-executed" => {
+                if let Some(out_dir) = msg.out_dir {
+                    let package_dir = msg.package_id.as_deref().and_then(local_package_dir);
+                    out.facts.build_scripts.push((out_dir, package_dir));
                 }
             }
             "compiler-message" => {
@@ -198,4 +203,67 @@ pub fn compile(
             .push("cargo build failed without a diagnostic".to_owned());
     }
     Ok(out)
+}
+
+/// rustc's dep-info of a library unit: `deps/libfoo-HASH.rlib` has
+/// `deps/foo-HASH.d`.
+fn unit_depinfo(filenames: &[PathBuf]) -> Option<PathBuf> {
+    let f = filenames.first()?;
+    let dir = f.parent()?;
+    let stem = f.file_stem()?.to_str()?;
+    let stem = stem.strip_prefix("lib").unwrap_or(stem);
+    let d = dir.join(format!("{stem}.d"));
+    d.is_file().then_some(d)
+}
+
+/// The directory of a local package from its id
+/// (`path+file:///work/crates/x#0.1.0`); `None` for registry and git ones.
+fn local_package_dir(id: &str) -> Option<PathBuf> {
+    let rest = id.strip_prefix("path+file://")?;
+    let path = rest.split('#').next()?;
+    Some(PathBuf::from(percent_decode(path)))
+}
+
+/// `%20` and friends in a file URL.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_ids_and_dep_info_names() {
+        assert_eq!(
+            local_package_dir("path+file:///work/my%20crates/x#0.1.0"),
+            Some(PathBuf::from("/work/my crates/x"))
+        );
+        assert_eq!(
+            local_package_dir("registry+https://github.com/rust-lang/crates.io-index#libm@0.2.15"),
+            None
+        );
+        let t = tempfile::tempdir().unwrap();
+        std::fs::write(t.path().join("foo-0123.d"), "").unwrap();
+        assert_eq!(
+            unit_depinfo(&[t.path().join("libfoo-0123.rlib")]),
+            Some(t.path().join("foo-0123.d"))
+        );
+        assert_eq!(unit_depinfo(&[t.path().join("libbar-0123.rlib")]), None);
+    }
 }

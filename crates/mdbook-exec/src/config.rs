@@ -53,6 +53,11 @@ pub struct Config {
     /// Where cached outputs live; default `<target dir>/mdbook-exec`.
     #[serde(default)]
     pub cache_dir: Option<PathBuf>,
+    /// Bytes the cache may hold before a build prunes what no current key
+    /// reaches (see [`crate::cache::Cache::prune`]); 0 prunes after every
+    /// build.
+    #[serde(default = "default_cache_limit")]
+    pub cache_limit: u64,
     /// Files and directories (workspace-relative) every line of whose `.rs`
     /// files must be shown by some `{{#code}}` directive (see
     /// [`crate::coverage`]).
@@ -61,6 +66,31 @@ pub struct Config {
     /// Per-example settings, keyed by example name.
     #[serde(default)]
     pub examples: BTreeMap<String, ExampleConfig>,
+    /// Where the example programs live, relative to the workspace root
+    /// (cargo must find them there: a package's `examples/`).
+    #[serde(default = "default_examples_dir")]
+    pub examples_dir: PathBuf,
+    /// Extension of the documented outputs beside the programs
+    /// (`NAME.stdout`).
+    #[serde(default = "default_output_extension")]
+    pub output_extension: String,
+    /// The package that owns the examples, when it is not the workspace's
+    /// root package: hints then say `cargo run -p PACKAGE --example NAME`.
+    #[serde(default)]
+    pub package: Option<String>,
+    /// The command that records new output, named in error hints.
+    #[serde(default = "default_bless_command")]
+    pub bless_command: String,
+    /// Make an unknown `{{#name …}}` an error (with a did-you-mean hint)
+    /// instead of leaving it for another preprocessor.
+    #[serde(default)]
+    pub strict: bool,
+    /// The words of the blocks on the page.
+    #[serde(default)]
+    pub labels: crate::labels::Labels,
+    /// The notes index (`{{#notes-index}}`).
+    #[serde(default)]
+    pub notes_index: crate::labels::NotesIndex,
 
     // mdBook's own keys in every preprocessor table; accepted, not used here.
     #[serde(default, rename = "command")]
@@ -99,8 +129,20 @@ fn default_timeout() -> u64 {
 fn default_max_output() -> usize {
     1 << 20
 }
+fn default_cache_limit() -> u64 {
+    256 << 20
+}
 fn default_runs() -> u32 {
     1
+}
+fn default_examples_dir() -> PathBuf {
+    PathBuf::from("examples")
+}
+fn default_output_extension() -> String {
+    "stdout".to_owned()
+}
+fn default_bless_command() -> String {
+    "mdbook-exec bless".to_owned()
 }
 
 impl Default for Config {
@@ -195,6 +237,31 @@ impl Config {
                 self.runs
             )));
         }
+        if self.examples_dir.is_absolute()
+            || self
+                .examples_dir
+                .components()
+                .any(|c| c == std::path::Component::ParentDir)
+        {
+            return Err(bad(format!(
+                "`examples-dir = \"{}\"` must be a path inside the workspace, relative to its \
+                 root, without `..`",
+                self.examples_dir.display()
+            )));
+        }
+        if self.output_extension.is_empty()
+            || self.output_extension == "rs"
+            || !self
+                .output_extension
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            return Err(bad(format!(
+                "`output-extension = \"{}\"` must be a file extension other than `rs`, such \
+                 as `stdout` or `out`",
+                self.output_extension
+            )));
+        }
         if self.max_output < 1024 {
             return Err(bad("`max-output` must be at least 1024 bytes".into()));
         }
@@ -239,6 +306,25 @@ impl Config {
     /// The declared data files of one example.
     pub fn data_for(&self, name: &str) -> &[PathBuf] {
         self.examples.get(name).map_or(&[], |e| &e.data)
+    }
+
+    /// The command that runs one example, for hints on the page and in
+    /// messages.
+    pub fn run_command(&self, name: &str) -> String {
+        match &self.package {
+            Some(p) => format!("cargo run -p {p} --example {name}"),
+            None => format!("cargo run --example {name}"),
+        }
+    }
+
+    /// The command that accepts new output for `names`.
+    pub fn bless_command(&self, names: &[&str]) -> String {
+        let mut cmd = self.bless_command.clone();
+        for n in names {
+            cmd.push(' ');
+            cmd.push_str(n);
+        }
+        cmd
     }
 
     /// Worker threads for running examples.
@@ -291,6 +377,33 @@ mod tests {
         assert_eq!(c.timeout_for("big").as_secs(), 90);
         assert_eq!(c.data_for("big"), [PathBuf::from("book/data/m.toml")]);
         assert!(c.data_for("other").is_empty());
+    }
+
+    #[test]
+    fn layout_and_commands() {
+        let c = parse("").unwrap();
+        assert_eq!(c.examples_dir, PathBuf::from("examples"));
+        assert_eq!(c.output_extension, "stdout");
+        assert_eq!(c.run_command("a"), "cargo run --example a");
+        assert_eq!(c.bless_command(&["a", "b"]), "mdbook-exec bless a b");
+        let c = parse(
+            "examples-dir = \"demos/examples\"\noutput-extension = \"out\"\npackage = \"demos\"\n\
+             bless-command = \"cargo xtask bless\"",
+        )
+        .unwrap();
+        assert_eq!(c.examples_dir, PathBuf::from("demos/examples"));
+        assert_eq!(c.run_command("a"), "cargo run -p demos --example a");
+        assert_eq!(c.bless_command(&["a"]), "cargo xtask bless a");
+        assert!(parse("examples-dir = \"../x\"").is_err());
+        assert!(parse("output-extension = \"rs\"").is_err());
+        assert!(parse("output-extension = \"a/b\"").is_err());
+    }
+
+    #[test]
+    fn cache_limit_defaults_to_256_mib() {
+        assert_eq!(parse("").unwrap().cache_limit, 256 << 20);
+        assert_eq!(parse("cache-limit = 0").unwrap().cache_limit, 0);
+        assert!(parse("cache-limit = -1").is_err());
     }
 
     #[test]

@@ -95,10 +95,11 @@ pub enum Kind {
     },
     /// `{{#example-index}}`: the table of every example.
     ExampleIndex,
-    /// `{{#errata-index}}`: the table of every 勘误 note.
-    ErrataIndex,
+    /// `{{#notes-index}}`: the table of every note of the configured kind
+    /// (see [`crate::labels::NotesIndex`]).
+    NotesIndex,
     /// Not written by authors: an anchor the engine inserts (at a 勘误 note,
-    /// so the generated errata table can link to the note itself).
+    /// so the generated notes table can link to the note itself).
     Anchor(String),
     /// Text that starts like a directive but is not a valid one. It is
     /// reported by [`find`] and replaced by an inline error marker, so that
@@ -120,7 +121,7 @@ impl Kind {
             Kind::Render { .. }
             | Kind::Code { .. }
             | Kind::ExampleIndex
-            | Kind::ErrataIndex
+            | Kind::NotesIndex
             | Kind::Anchor(_)
             | Kind::Invalid(_) => None,
         }
@@ -143,7 +144,7 @@ impl Kind {
                 | Kind::Code { .. }
                 | Kind::Render { .. }
                 | Kind::ExampleIndex
-                | Kind::ErrataIndex
+                | Kind::NotesIndex
                 | Kind::Invalid(_)
         )
     }
@@ -180,13 +181,21 @@ const OUR_DIRECTIVES: &[&str] = &[
     "value",
     "render",
     "example-index",
-    "errata-index",
+    "notes-index",
 ];
+
+/// [`find_with`] in strict mode: every `{{#name …}}` must be one of ours or
+/// one of mdBook's.
+pub fn find(src: &str) -> (Vec<Directive>, Vec<ParseError>) {
+    find_with(src, true)
+}
 
 /// Finds every directive in `src`, in order, with the problems found on the
 /// way. Directives inside code spans, code blocks and HTML comments, and
-/// escaped ones (`\{{#…}}`), are not returned.
-pub fn find(src: &str) -> (Vec<Directive>, Vec<ParseError>) {
+/// escaped ones (`\{{#…}}`), are not returned. An unknown `{{#name …}}`
+/// belongs to another preprocessor and is left alone, unless `strict`
+/// makes it an error with a did-you-mean hint.
+pub fn find_with(src: &str, strict: bool) -> (Vec<Directive>, Vec<ParseError>) {
     let skip = skipped_ranges(src);
     let lines = LineIndex::new(src);
     let mut found = Vec::new();
@@ -210,6 +219,9 @@ pub fn find(src: &str) -> (Vec<Directive>, Vec<ParseError>) {
         };
         let Some(close) = src[pos..line_end].find("}}").map(|c| pos + c) else {
             let text = src[pos..line_end].trim_end();
+            if !strict && !OUR_DIRECTIVES.contains(&directive_name(&text[3..])) {
+                continue;
+            }
             invalid(
                 pos..pos + text.len(),
                 format!(
@@ -224,6 +236,10 @@ pub fn find(src: &str) -> (Vec<Directive>, Vec<ParseError>) {
         let end = close + 2;
         from = end;
         let body = &src[pos + 3..close];
+        if !strict && !OUR_DIRECTIVES.contains(&directive_name(body)) {
+            // Another preprocessor's.
+            continue;
+        }
         let kind = match parse_body(body) {
             Ok(Some(kind)) => kind,
             Ok(None) => continue, // mdBook's own directive
@@ -259,6 +275,14 @@ pub fn find(src: &str) -> (Vec<Directive>, Vec<ParseError>) {
         });
     }
     (found, errors)
+}
+
+/// The name of a directive: its body up to the first whitespace.
+fn directive_name(body: &str) -> &str {
+    let body = body.trim_start();
+    body.split(|c: char| c.is_whitespace() || c == '}')
+        .next()
+        .unwrap_or("")
 }
 
 /// Parses the text between `{{#` and `}}`. `Ok(None)` means "not ours".
@@ -368,7 +392,7 @@ pub fn parse_body(body: &str) -> Result<Option<Kind>, String> {
             if target.is_empty() {
                 return Err(format!(
                     "`{shown}` needs an example name and a caption, e.g. \
-                     `{{{{#figure lr_schedule 余弦退火的学习率曲线}}}}`"
+                     `{{{{#figure lr_schedule The learning rate over training}}}}`"
                 ));
             }
             if caption.is_empty() {
@@ -402,9 +426,9 @@ pub fn parse_body(body: &str) -> Result<Option<Kind>, String> {
             no_args()?;
             Kind::ExampleIndex
         }
-        "errata-index" => {
+        "notes-index" => {
             no_args()?;
-            Kind::ErrataIndex
+            Kind::NotesIndex
         }
         _ => {
             let hint = closest(name, OUR_DIRECTIVES.iter().copied())
@@ -594,40 +618,15 @@ impl LineIndex {
 }
 
 /// The candidate closest to `word` by edit distance, if it is close enough
-/// to be a plausible typo.
+/// to be a plausible typo. A swap of two neighbours counts as one edit
+/// (optimal string alignment), since `dmeo` for `demo` is the commonest typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+        .map(|c| (strsim::osa_distance(word, c), c))
         .filter(|&(d, c)| d <= (c.len().max(word.len()) / 3).max(1))
         .min()
         .map(|(_, c)| c)
-}
-
-/// Edit distance counting a swap of two neighbours as one edit (optimal
-/// string alignment), since `dmeo` for `demo` is the commonest typo.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]

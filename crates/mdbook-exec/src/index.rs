@@ -1,13 +1,17 @@
-//! Generated appendices: `{{#example-index}}` and `{{#errata-index}}`.
+//! Generated appendices: `{{#example-index}}` and `{{#notes-index}}`.
 //!
 //! Both are built from the whole book, so they cannot go stale: the example
-//! index lists every example with the chapters that use it, and the errata
-//! index lists every 勘误 note (a `> [!CAUTION]` block whose first bold text
-//! starts with 勘误).
+//! index lists every example with the chapters that use it, and the notes
+//! index lists every note of one kind: an alert block (`> [!CAUTION]` by
+//! default) whose first bold text starts with a configured prefix (see
+//! [`NotesIndex`]; this book lists its 勘误 notes that way). Headings and
+//! words come from [`Labels`] and [`NotesIndex`].
 
 use std::path::{Component, Path, PathBuf};
 
-use pulldown_cmark::{BlockQuoteKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use crate::labels::{Labels, NotesIndex, fill};
 
 /// A chapter, as the indexes refer to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,20 +34,20 @@ pub struct ExampleRow {
     pub used_by: Vec<ChapterRef>,
 }
 
-/// One 勘误 note.
+/// One note of the notes index.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Erratum {
+pub struct Note {
     /// Where it is.
     pub chapter: ChapterRef,
     /// The section heading above it, as plain text, if any.
     pub section: Option<String>,
-    /// The id of the anchor the engine inserts at the note (`errata-N`, N
+    /// The id of the anchor the engine inserts at the note (`PREFIX-N`, N
     /// counting the notes of the book from 1).
     pub id: String,
     /// Byte offset in the chapter source where the anchor goes: the start of
     /// the note's bold title.
     pub offset: usize,
-    /// Its title: the bold text, without the 勘误 prefix.
+    /// Its title: the bold text, without the prefix.
     pub title: String,
     /// The rest of its first paragraph, as plain text.
     pub body: String,
@@ -94,8 +98,8 @@ fn link_target(path: &Path) -> String {
 }
 
 /// The example index as a Markdown table, links relative to `from`.
-pub fn example_index(rows: &[ExampleRow], from: &Path) -> String {
-    let mut out = String::from("| 示例 | 说明 | 使用它的章节 |\n| :--- | :--- | :--- |\n");
+pub fn example_index(rows: &[ExampleRow], from: &Path, labels: &Labels) -> String {
+    let mut out = header(&labels.example_index_columns);
     for row in rows {
         let chapters: Vec<String> = row
             .used_by
@@ -118,20 +122,34 @@ pub fn example_index(rows: &[ExampleRow], from: &Path) -> String {
             if chapters.is_empty() {
                 "—".to_owned()
             } else {
-                chapters.join("、")
+                chapters.join(&labels.list_separator)
             }
         ));
     }
-    out.push_str(&format!("\n共 {} 个示例。\n", rows.len()));
+    let total = fill(
+        &labels.example_index_total,
+        &[("count", &rows.len().to_string())],
+    );
+    out.push_str(&format!("\n{}\n", md_cell(&total)));
     out
 }
 
-/// The errata index as a Markdown table, links relative to `from`. Each
+fn header(columns: &[String; 3]) -> String {
+    let [a, b, c] = columns.each_ref().map(|c| md_cell(c));
+    format!("| {a} | {b} | {c} |\n| :--- | :--- | :--- |\n")
+}
+
+/// The notes index as a Markdown table, links relative to `from`. Each
 /// note's title and text are Markdown from its chapter; `inline` expands
 /// the inline directives (`{{#value}}`) they may hold.
-pub fn errata_index(errata: &[Erratum], from: &Path, inline: &dyn Fn(&str) -> String) -> String {
-    let mut out = String::from("| 位置 | 勘误 | 说明 |\n| :--- | :--- | :--- |\n");
-    for e in errata {
+pub fn notes_index(
+    notes: &[Note],
+    from: &Path,
+    inline: &dyn Fn(&str) -> String,
+    kind: &NotesIndex,
+) -> String {
+    let mut out = header(&kind.columns);
+    for e in notes {
         let target = format!(
             "{}#{}",
             link_target(Path::new(&relative_link(from, &e.chapter.path))),
@@ -151,15 +169,16 @@ pub fn errata_index(errata: &[Erratum], from: &Path, inline: &dyn Fn(&str) -> St
             table_cell(&inline(&rebase_links(&e.body, &e.chapter.path, from)))
         ));
     }
-    out.push_str(&format!("\n共 {} 处勘误。\n", errata.len()));
+    let total = fill(&kind.total, &[("count", &notes.len().to_string())]);
+    out.push_str(&format!("\n{}\n", md_cell(&total)));
     out
 }
 
-/// Finds the 勘误 notes of one chapter: `> [!CAUTION]` blocks whose first
-/// bold text starts with 勘误. Their anchors are numbered from `first`, so
-/// that numbering across the book keeps ids unique on the print page, where
-/// every chapter is on one page.
-pub fn find_errata(src: &str, chapter: &ChapterRef, first: usize) -> Vec<Erratum> {
+/// Finds the notes of one chapter: alert blocks of `kind.block` whose first
+/// bold text starts with `kind.title_prefix`. Their anchors are numbered
+/// from `first`, so that numbering across the book keeps ids unique on the
+/// print page, where every chapter is on one page.
+pub fn find_notes(src: &str, chapter: &ChapterRef, first: usize, kind: &NotesIndex) -> Vec<Note> {
     let opts = Options::ENABLE_GFM | Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
     // KaTeX replaces `$$…$$` before mdBook parses the page, so the structure
     // is read with display maths blanked out (a line `=` inside a formula is
@@ -180,9 +199,9 @@ pub fn find_errata(src: &str, chapter: &ChapterRef, first: usize) -> Vec<Erratum
                     h.push_str(&t);
                 }
             }
-            Event::Start(Tag::BlockQuote(kind)) => match &mut note {
+            Event::Start(Tag::BlockQuote(quote)) => match &mut note {
                 Some(n) => n.depth += 1,
-                None if kind == Some(BlockQuoteKind::Caution) => note = Some(NoteState::default()),
+                None if quote == Some(kind.block.to_cmark()) => note = Some(NoteState::default()),
                 None => {}
             },
             Event::End(TagEnd::BlockQuote(_)) => {
@@ -191,7 +210,7 @@ pub fn find_errata(src: &str, chapter: &ChapterRef, first: usize) -> Vec<Erratum
                         n.depth -= 1;
                     } else {
                         let n = note.take().expect("checked");
-                        if let Some(e) = n.finish(src, chapter, &section, first + out.len()) {
+                        if let Some(e) = n.finish(src, chapter, &section, first + out.len(), kind) {
                             out.push(e);
                         }
                     }
@@ -281,20 +300,21 @@ impl NoteState {
         chapter: &ChapterRef,
         section: &Option<String>,
         n: usize,
-    ) -> Option<Erratum> {
+        kind: &NotesIndex,
+    ) -> Option<Note> {
         let (strong, paragraph) = (self.strong?, self.paragraph?);
         let inner = src[strong.clone()]
             .trim_start_matches(['*', '_'])
             .trim_end_matches(['*', '_']);
-        let title = inner.trim().strip_prefix("勘误")?;
+        let title = inner.trim().strip_prefix(kind.title_prefix.as_str())?;
         let title = title
             .trim_start_matches([':', '\u{ff1a}', ' ', '\u{3000}'])
             .trim()
             .trim_end_matches(['。', '.']);
-        Some(Erratum {
+        Some(Note {
             chapter: chapter.clone(),
             section: section.clone(),
-            id: format!("errata-{n}"),
+            id: format!("{}-{n}", kind.id_prefix),
             offset: strong.start,
             title: title.to_owned(),
             body: one_line(&src[strong.end..paragraph.end]),
@@ -374,6 +394,25 @@ fn normalize(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The notes index as this book configures it.
+    fn errata() -> NotesIndex {
+        NotesIndex {
+            title_prefix: "勘误".into(),
+            id_prefix: "errata".into(),
+            columns: ["位置".into(), "勘误".into(), "说明".into()],
+            total: "共 {count} 处勘误。".into(),
+            ..NotesIndex::default()
+        }
+    }
+
+    fn find_errata(src: &str, chapter: &ChapterRef, first: usize) -> Vec<Note> {
+        find_notes(src, chapter, first, &errata())
+    }
+
+    fn errata_index(notes: &[Note], from: &Path, inline: &dyn Fn(&str) -> String) -> String {
+        notes_index(notes, from, inline, &errata())
+    }
 
     fn ch(path: &str) -> ChapterRef {
         ChapterRef {
@@ -477,12 +516,46 @@ mod tests {
             summary: Some("两个 | 分隔".into()),
             used_by: vec![ch("part1/m.md"), ch("part2/n.md")],
         }];
-        let md = example_index(&rows, Path::new("appendix/examples.md"));
+        let labels = Labels {
+            list_separator: "、".into(),
+            ..Labels::default()
+        };
+        let md = example_index(&rows, Path::new("appendix/examples.md"), &labels);
         assert!(
             md.contains(
                 "| `a_b` | 两个 \\| 分隔 | [注意力](../part1/m.md)、[注意力](../part2/n.md) |"
             ),
             "{md}"
+        );
+        assert!(
+            md.starts_with("| Example | Description | Used in |"),
+            "{md}"
+        );
+        assert!(md.ends_with("\n1 examples.\n"), "{md}");
+    }
+
+    #[test]
+    fn the_kind_of_note_is_configured() {
+        let src = "> [!WARNING]\n> **Pitfall: x overflows.** Use y.\n\n> [!CAUTION]\n> **Pitfall: not this kind**\n";
+        let kind = NotesIndex {
+            block: crate::labels::AlertKind::Warning,
+            title_prefix: "Pitfall".into(),
+            ..NotesIndex::default()
+        };
+        let n = find_notes(src, &ch("a.md"), 1, &kind);
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert_eq!(n[0].title, "x overflows");
+        assert_eq!(n[0].id, "note-1");
+        let md = notes_index(&n, Path::new("b.md"), &|s| s.to_owned(), &kind);
+        assert!(md.starts_with("| Where | Note | Details |"), "{md}");
+        assert!(
+            md.contains("[注意力](a.md#note-1) | x overflows | Use y. |"),
+            "{md}"
+        );
+        assert!(md.ends_with("\n1 notes.\n"), "{md}");
+        assert!(
+            find_errata(src, &ch("a.md"), 1).is_empty(),
+            "勘误 is not a default"
         );
     }
 }

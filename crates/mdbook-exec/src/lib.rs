@@ -31,7 +31,10 @@ pub mod config;
 pub mod coverage;
 pub mod directive;
 pub mod fingerprint;
+pub mod include;
 pub mod index;
+pub mod interrupt;
+pub mod labels;
 pub mod markdown;
 pub mod project;
 pub mod render;
@@ -104,6 +107,16 @@ impl Preprocessor for Exec {
         // Output is plain Markdown and HTML blocks: any renderer can take it.
         Ok(true)
     }
+}
+
+/// Removes from the cache of the book at `book_root` (the directory of
+/// `book.toml`) every entry no current key reaches, without building
+/// anything: what `mdbook-exec prune` and `guide prune` do. See
+/// [`cache::Cache::prune`].
+pub fn prune(book_root: &std::path::Path) -> Result<cache::Pruned> {
+    let config = Config::from_book_toml(book_root)?;
+    let project = project::Project::for_config(book_root, &config)?;
+    session::prune_unreachable(&project, &config, &fingerprint::BuildEnv::current())
 }
 
 /// Runs the preprocessor protocol: reads `[context, book]` JSON from stdin

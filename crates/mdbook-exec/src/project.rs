@@ -4,7 +4,8 @@
 //! An example is `examples/NAME.rs` or `examples/NAME/main.rs` (cargo's own
 //! discovery rules); its documented output is `examples/NAME.stdout`. Nothing
 //! outside `examples/` is ever read as an example: a symlink that leads out
-//! of the directory is refused.
+//! of the directory is refused. The directory and the extension are
+//! configurable (`examples-dir`, `output-extension`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,12 +41,28 @@ pub struct Project {
 }
 
 impl Project {
-    /// Scans `<workspace>/examples`.
+    /// Scans `<workspace>/examples` for `NAME.rs` and `NAME.stdout`.
     pub fn discover(workspace: &Path) -> Result<Project> {
+        Project::discover_in(workspace, Path::new("examples"), "stdout")
+    }
+
+    /// Scans the directory and extension `config` names, in the workspace
+    /// it names (relative to `book_root`).
+    pub fn for_config(book_root: &Path, config: &crate::Config) -> Result<Project> {
+        Project::discover_in(
+            &book_root.join(&config.workspace),
+            &config.examples_dir,
+            &config.output_extension,
+        )
+    }
+
+    /// Scans `<workspace>/<examples_dir>` for `NAME.rs` and `NAME.<ext>`.
+    pub fn discover_in(workspace: &Path, examples_dir: &Path, ext: &str) -> Result<Project> {
         let workspace = workspace
             .canonicalize()
             .with_context(|| format!("workspace {} not found", workspace.display()))?;
-        let examples_dir = workspace.join("examples");
+        let examples_dir = workspace.join(examples_dir);
+        let suffix = format!(".{ext}");
         if !examples_dir.is_dir() {
             bail!(
                 "{} is not a directory: the workspace must keep its example programs there",
@@ -67,7 +84,7 @@ impl Project {
             };
             let (name, source, dir) = if let Some(stem) = file_name.strip_suffix(".rs") {
                 (stem.to_owned(), path.clone(), None)
-            } else if let Some(stem) = file_name.strip_suffix(".stdout") {
+            } else if let Some(stem) = file_name.strip_suffix(suffix.as_str()) {
                 stdouts.push((stem.to_owned(), path.clone()));
                 continue;
             } else if path.join("main.rs").is_file() {
@@ -83,7 +100,7 @@ impl Project {
                 unsafe_paths.push((name, source));
                 continue;
             }
-            let stdout = examples_dir.join(format!("{name}.stdout"));
+            let stdout = examples_dir.join(format!("{name}{suffix}"));
             examples.insert(
                 name.clone(),
                 Example {
@@ -109,11 +126,17 @@ impl Project {
     }
 
     /// A path relative to the workspace root, for messages.
+    /// With `/` between components on every system, so that messages
+    /// read the same on Windows.
     pub fn rel(&self, path: &Path) -> String {
-        path.strip_prefix(&self.workspace)
-            .unwrap_or(path)
-            .display()
-            .to_string()
+        let rel = path.strip_prefix(&self.workspace).unwrap_or(path);
+        if rel.is_absolute() {
+            return rel.display().to_string();
+        }
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
     }
 }
 
@@ -229,6 +252,22 @@ mod tests {
         assert!(p.examples["multi"].dir.is_some());
         assert_eq!(p.stray_outputs.len(), 1);
         assert!(p.stray_outputs[0].ends_with("gone.stdout"));
+    }
+
+    #[test]
+    fn directory_and_extension_are_configurable() {
+        let t = tempfile::tempdir().unwrap();
+        let ex = t.path().join("demos/ex");
+        std::fs::create_dir_all(&ex).unwrap();
+        std::fs::write(ex.join("a.rs"), "fn main(){}").unwrap();
+        std::fs::write(ex.join("a.out"), "").unwrap();
+        std::fs::write(ex.join("b.out"), "").unwrap();
+        std::fs::write(ex.join("a.stdout"), "").unwrap();
+        let p = Project::discover_in(t.path(), Path::new("demos/ex"), "out").unwrap();
+        assert_eq!(p.examples.keys().collect::<Vec<_>>(), ["a"]);
+        assert!(p.examples["a"].stdout.ends_with("demos/ex/a.out"));
+        assert_eq!(p.stray_outputs.len(), 1, "b.out; a.stdout is not ours");
+        assert!(Project::discover(t.path()).is_err(), "no examples/ there");
     }
 
     #[cfg(unix)]

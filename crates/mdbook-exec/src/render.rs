@@ -15,6 +15,9 @@
 
 use std::fmt::Write as _;
 
+use crate::config::Config;
+use crate::labels::fill_html;
+
 /// Escapes text for an HTML attribute or element body, including the
 /// characters later Markdown preprocessors would otherwise interpret.
 pub fn escape(text: &str) -> String {
@@ -83,26 +86,49 @@ pub fn prefix_lines(block: &str, cont: &str) -> String {
     out
 }
 
-/// The command that reproduces an example's output locally.
-pub fn run_command(name: &str) -> String {
-    format!("cargo run --example {name}")
+/// The path of an example's source as the page shows it.
+pub fn source_path(cfg: &Config, name: &str) -> String {
+    format!("{}/{name}.rs", slash_path(&cfg.examples_dir))
+}
+
+/// The path of an example's documented output as the page shows it.
+pub fn stdout_path(cfg: &Config, name: &str) -> String {
+    format!(
+        "{}/{name}.{}",
+        slash_path(&cfg.examples_dir),
+        cfg.output_extension
+    )
+}
+
+fn slash_path(p: &std::path::Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn path_span(cfg: &Config, name: &str) -> String {
+    format!(
+        "<span class=\"exec-path\">{}</span>",
+        escape(&source_path(cfg, name))
+    )
 }
 
 /// The source block of an example.
-pub fn source(name: &str, code: &str, anchor: Option<&str>) -> String {
-    source_block(&format!("examples/{name}.rs"), code, anchor)
+pub fn source(cfg: &Config, name: &str, code: &str, anchor: Option<&str>) -> String {
+    source_block(cfg, &source_path(cfg, name), code, anchor)
 }
 
 /// A source block labelled with `path` (and the anchor, if any).
-fn source_block(path: &str, code: &str, anchor: Option<&str>) -> String {
+fn source_block(cfg: &Config, path: &str, code: &str, anchor: Option<&str>) -> String {
     let mut out = String::new();
+    let path_html = format!("<span class=\"exec-path\">{}</span>", escape(path));
     let label = match anchor {
         Some(a) => format!(
-            "<span class=\"exec-path\">{}</span> <span class=\"exec-anchor\">片段 {}</span>",
-            escape(path),
-            escape(a)
+            "{path_html} <span class=\"exec-anchor\">{}</span>",
+            fill_html(&cfg.labels.excerpt, &[("anchor", &escape(a))])
         ),
-        None => format!("<span class=\"exec-path\">{}</span>", escape(path)),
+        None => path_html,
     };
     let _ = write!(
         out,
@@ -115,109 +141,133 @@ fn source_block(path: &str, code: &str, anchor: Option<&str>) -> String {
 
 /// `{{#code PATH[:ANCHOR]}}`: a workspace file's code, labelled with its
 /// path, styled like `{{#source}}`.
-pub fn code_file(path: &str, code: &str, anchor: Option<&str>) -> String {
+pub fn code_file(cfg: &Config, path: &str, code: &str, anchor: Option<&str>) -> String {
     format!(
         "<div class=\"exec exec-source-only exec-code\" data-file=\"{}\">\n{}\n</div>",
         escape(path),
-        source_block(path, code, anchor)
+        source_block(cfg, path, code, anchor)
     )
 }
 
 /// The labelled, verified output block.
-pub fn output(name: &str, text: &str) -> String {
+pub fn output(cfg: &Config, name: &str, text: &str) -> String {
+    let l = &cfg.labels;
     format!(
         "<div class=\"exec-output\">\n\
-         <div class=\"exec-label\"><span class=\"exec-badge\" title=\"构建时已运行，输出与 examples/{n}.stdout 一致\">✓ 已验证</span> \
-         <span class=\"exec-title\">输出</span> <span class=\"exec-path\">examples/{n}.rs</span> \
+         <div class=\"exec-label\"><span class=\"exec-badge\" title=\"{title}\">{badge}</span> \
+         <span class=\"exec-title\">{output}</span> {path} \
          <span class=\"exec-cmd\">{cmd}</span></div>\n\
          <pre class=\"exec-output-body\"><code class=\"language-text\">{body}</code></pre>\n\
          </div>",
-        n = escape(name),
-        cmd = escape(&run_command(name)),
+        title = fill_html(
+            &l.verified_title,
+            &[("stdout", &escape(&stdout_path(cfg, name)))]
+        ),
+        badge = escape(&l.verified),
+        output = escape(&l.output),
+        path = path_span(cfg, name),
+        cmd = escape(&cfg.run_command(name)),
         body = escape_pre(text),
     )
 }
 
 /// An error box in place of a block (drafting mode only).
-pub fn error_box(name: Option<&str>, message: &str) -> String {
+pub fn error_box(cfg: &Config, name: Option<&str>, message: &str) -> String {
+    let l = &cfg.labels;
     let title = match name {
-        Some(n) => format!(
-            "示例 <span class=\"exec-path\">{}</span> 未通过验证",
-            escape(n)
+        Some(n) => fill_html(
+            &l.example_failed,
+            &[(
+                "name",
+                &format!("<span class=\"exec-path\">{}</span>", escape(n)),
+            )],
         ),
-        None => "此处的指令无法展开".to_owned(),
+        None => escape(&l.directive_failed),
     };
     format!(
-        "<div class=\"exec-error\" role=\"alert\">\n<p><strong>✗ {title}</strong>（草稿模式：on-failure = \"render\"）</p>\n\
+        "<div class=\"exec-error\" role=\"alert\">\n<p><strong>✗ {title}</strong>{}</p>\n\
          <pre><code class=\"language-text\">{}</code></pre>\n</div>",
+        escape(&l.draft_mode),
         escape_pre(message)
     )
 }
 
 /// `{{#example}}`: source, then output (or an error box).
-pub fn example(name: &str, code: &str, anchor: Option<&str>, out: Result<&str, &str>) -> String {
+pub fn example(
+    cfg: &Config,
+    name: &str,
+    code: &str,
+    anchor: Option<&str>,
+    out: Result<&str, &str>,
+) -> String {
     format!(
         "<div class=\"exec exec-example\" data-example=\"{}\">\n{}\n{}\n</div>",
         escape(name),
-        source(name, code, anchor),
+        source(cfg, name, code, anchor),
         match out {
-            Ok(text) => output(name, text),
-            Err(msg) => error_box(Some(name), msg),
+            Ok(text) => output(cfg, name, text),
+            Err(msg) => error_box(cfg, Some(name), msg),
         }
     )
 }
 
 /// `{{#source}}`.
-pub fn source_only(name: &str, code: &str, anchor: Option<&str>) -> String {
+pub fn source_only(cfg: &Config, name: &str, code: &str, anchor: Option<&str>) -> String {
     format!(
         "<div class=\"exec exec-source-only\" data-example=\"{}\">\n{}\n</div>",
         escape(name),
-        source(name, code, anchor)
+        source(cfg, name, code, anchor)
     )
 }
 
 /// `{{#output}}`.
-pub fn output_only(name: &str, out: Result<&str, &str>) -> String {
+pub fn output_only(cfg: &Config, name: &str, out: Result<&str, &str>) -> String {
     format!(
         "<div class=\"exec exec-output-only\" data-example=\"{}\">\n{}\n</div>",
         escape(name),
         match out {
-            Ok(text) => output(name, text),
-            Err(msg) => error_box(Some(name), msg),
+            Ok(text) => output(cfg, name, text),
+            Err(msg) => error_box(cfg, Some(name), msg),
         }
     )
 }
 
 /// `{{#solution}}`: an example folded away.
-pub fn solution(name: &str, code: &str, out: Result<&str, &str>) -> String {
+pub fn solution(cfg: &Config, name: &str, code: &str, out: Result<&str, &str>) -> String {
     format!(
-        "<details class=\"exec-solution\">\n<summary>参考答案 · <span class=\"exec-path\">examples/{}.rs</span></summary>\n{}\n</details>",
-        escape(name),
-        example(name, code, None, out)
+        "<details class=\"exec-solution\">\n<summary>{} · {}</summary>\n{}\n</details>",
+        escape(&cfg.labels.solution),
+        path_span(cfg, name),
+        example(cfg, name, code, None, out)
     )
 }
 
 /// The caption under Markdown spliced from a program.
-pub fn md_caption(name: &str) -> String {
+pub fn md_caption(cfg: &Config, name: &str) -> String {
     format!(
-        "<div class=\"exec-md-caption\"><span class=\"exec-badge\">✓ 已验证</span> 由 \
-         <span class=\"exec-path\">examples/{n}.rs</span> 生成 <span class=\"exec-cmd\">{cmd}</span></div>",
-        n = escape(name),
-        cmd = escape(&run_command(name))
+        "<div class=\"exec-md-caption\"><span class=\"exec-badge\">{badge}</span> {by} \
+         <span class=\"exec-cmd\">{cmd}</span></div>",
+        badge = escape(&cfg.labels.verified),
+        by = fill_html(
+            &cfg.labels.generated_by,
+            &[("source", &path_span(cfg, name))]
+        ),
+        cmd = escape(&cfg.run_command(name))
     )
 }
 
 /// `{{#figure}}`: an SVG document as an image. A data URI keeps the page
 /// self-contained (works from `file://`), and an `<img>` never runs script
 /// that an SVG might carry.
-pub fn figure(name: &str, svg: &str, caption: &str) -> String {
+pub fn figure(cfg: &Config, name: &str, svg: &str, caption: &str) -> String {
     format!(
         "<figure class=\"exec-figure\" data-example=\"{n}\"><img src=\"data:image/svg+xml;base64,{data}\" alt=\"{c}\">\
-         <figcaption>{c} <span class=\"exec-badge\">✓ 已验证</span> <span class=\"exec-cmd\">{cmd}</span></figcaption></figure>",
+         <figcaption>{c} <span class=\"exec-badge\">{badge}</span> <span class=\"exec-cmd\">{cmd}</span></figcaption></figure>",
         n = escape(name),
         data = base64(svg.as_bytes()),
         c = escape(caption),
-        cmd = escape(&run_command(name)),
+        badge = escape(&cfg.labels.verified),
+        cmd = escape(&cfg.run_command(name)),
     )
 }
 
@@ -247,9 +297,21 @@ pub fn base64(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    fn cfg() -> Config {
+        Config::default()
+    }
+
+    fn zh() -> Config {
+        let mut c = Config::default();
+        c.labels.verified = "✓ 已验证".into();
+        c.labels.verified_title = "构建时已运行，输出与 {stdout} 一致".into();
+        c.labels.output = "输出".into();
+        c
+    }
+
     #[test]
     fn script_in_output_is_inert() {
-        let html = output("x", "</code><script>alert(1)</script>");
+        let html = output(&cfg(), "x", "</code><script>alert(1)</script>");
         assert!(!html.contains("<script>"), "{html}");
         assert!(
             html.contains("&lt;/code&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
@@ -268,7 +330,13 @@ mod tests {
 
     #[test]
     fn no_blank_line_inside_a_block() {
-        let html = example("x", "fn a() {}\n\n\nfn b() {}", None, Ok("1\n\n2\n"));
+        let html = example(
+            &cfg(),
+            "x",
+            "fn a() {}\n\n\nfn b() {}",
+            None,
+            Ok("1\n\n2\n"),
+        );
         assert!(!html.split('\n').any(|l| l.trim().is_empty()), "{html}");
         // The browser still sees the blank lines.
         assert!(
@@ -276,6 +344,24 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("1\n&#10;2</code>"), "{html}");
+    }
+
+    #[test]
+    fn labels_and_layout_come_from_the_config() {
+        let html = output(&cfg(), "a", "1\n");
+        assert!(html.contains(">✓ verified</span>"), "{html}");
+        assert!(!html.contains("已验证"), "no Chinese by default: {html}");
+        let mut c = cfg();
+        c.examples_dir = "demos/ex".into();
+        c.output_extension = "out".into();
+        c.package = Some("demos".into());
+        c.labels.excerpt = "<{anchor}>".into();
+        let html = output(&c, "a", "1\n");
+        assert!(html.contains("demos/ex/a.out"), "{html}");
+        assert!(html.contains("demos/ex/a.rs"), "{html}");
+        assert!(html.contains("cargo run -p demos --example a"), "{html}");
+        let src = source(&c, "a", "fn main() {}", Some("f"));
+        assert!(src.contains("&lt;f&gt;"), "label text escaped: {src}");
     }
 
     #[test]
@@ -308,8 +394,15 @@ mod tests {
 
     #[test]
     fn output_label_names_example_and_command() {
-        let html = output("attention_softmax", "1\n");
-        assert!(html.contains("✓ 已验证"));
+        let html = output(&zh(), "attention_softmax", "1\n");
+        assert!(
+            html.contains(
+                "<span class=\"exec-badge\" title=\"构建时已运行，输出与 \
+                 examples/attention_softmax.stdout 一致\">✓ 已验证</span> \
+                 <span class=\"exec-title\">输出</span>"
+            ),
+            "{html}"
+        );
         assert!(html.contains("examples/attention_softmax.rs"), "{html}");
         assert!(
             html.contains("cargo run --example attention_softmax"),

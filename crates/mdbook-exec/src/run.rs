@@ -1,18 +1,22 @@
-//! Running one example program, safely.
+//! Running one example program, safely, on Linux, macOS and Windows.
 //!
-//! Each program runs in its own process group with stdin closed, a clean
-//! environment, the workspace root as its current directory, a timeout and
-//! a cap on captured output. On timeout or overflow the whole group is
-//! killed, so a child the program spawned dies with it; after the program
-//! exits, the group is killed too, so a grandchild that kept the pipes open
-//! cannot hang the build. On Linux the program also dies with the thread
-//! that started it, so a build killed mid-run leaves no example running.
+//! Each program runs with stdin closed, a clean environment, the workspace
+//! root as its current directory, a timeout and a cap on captured output,
+//! inside a unit that is killed as a whole (`process-wrap`: its own process
+//! group on Unix, a Job Object on Windows). On timeout, overflow or an
+//! interrupted build ([`crate::interrupt`]) the whole unit is killed, so a
+//! child the program spawned dies with it; after the program exits, the unit
+//! is killed too, so a grandchild that kept the pipes open cannot hang the
+//! build. On Linux the program also dies with the thread that started it,
+//! so a build killed with SIGKILL leaves no example running.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+use process_wrap::std::CommandWrap;
 
 /// How to run one program.
 #[derive(Debug, Clone)]
@@ -53,6 +57,9 @@ pub enum Failure {
         /// `stdout` or `stderr`.
         stream: &'static str,
     },
+    /// The build was interrupted (Ctrl-C, SIGTERM) while it ran; it was
+    /// killed.
+    Interrupted,
     /// Its stdout is not UTF-8.
     NotUtf8 {
         /// Offset of the first invalid byte.
@@ -102,6 +109,7 @@ impl std::fmt::Display for Failure {
                 "printed more than {limit} bytes to {stream} and was killed (max-output in \
                  [preprocessor.exec]); a book page should show far less"
             ),
+            Failure::Interrupted => write!(f, "was stopped: the build was interrupted"),
             Failure::NotUtf8 { offset, line } => write!(
                 f,
                 "printed bytes that are not UTF-8 (first invalid byte at offset {offset}, line \
@@ -128,9 +136,16 @@ fn indent(s: &str) -> String {
 /// cleared so that a developer's shell cannot change what a program prints.
 const PASS_ENV: &[&str] = &["PATH", "HOME", "TMPDIR", "SYSTEMROOT"];
 
+/// How often a running program is polled (has it exited? was the build
+/// interrupted?). Short against a program's run, long against the syscall.
+const POLL: Duration = Duration::from_millis(10);
+
 /// Runs the program and returns its stdout as text, with line endings
 /// normalised (see [`crate::verify::normalize`]).
 pub fn run(spec: &Spec) -> Result<String, Failure> {
+    if crate::interrupt::requested() {
+        return Err(Failure::Interrupted);
+    }
     let mut cmd = Command::new(&spec.program);
     cmd.current_dir(&spec.cwd)
         .env_clear()
@@ -146,79 +161,101 @@ pub fn run(spec: &Spec) -> Result<String, Failure> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt as _;
-        cmd.process_group(0);
-    }
     crate::sys::die_with_parent(&mut cmd);
-    let mut child = spawn_retrying(&mut cmd)
+    // The program and everything it starts form one unit that is killed
+    // together: a process group on Unix, a Job Object on Windows.
+    let mut cmd = CommandWrap::from(cmd);
+    #[cfg(unix)]
+    cmd.wrap(process_wrap::std::ProcessGroup::leader());
+    #[cfg(windows)]
+    cmd.wrap(process_wrap::std::JobObject);
+    let mut child = cmd
+        .spawn_with(spawn_retrying)
         .map_err(|e| Failure::Spawn(format!("{}: {e}", spec.program.display())))?;
-    let pid = child.id();
     let (tx, rx) = mpsc::channel::<Event>();
     let readers = [
         child
-            .stdout
+            .stdout()
             .take()
             .map(|s| reader(Box::new(s), "stdout", spec.max_output, tx.clone())),
         child
-            .stderr
+            .stderr()
             .take()
             .map(|s| reader(Box::new(s), "stderr", spec.max_output, tx.clone())),
     ];
-    let waiter = {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            let status = child.wait();
-            let _ = tx.send(Event::Exited(status.map_err(|e| e.to_string())));
-        })
-    };
     drop(tx);
 
     let deadline = Instant::now() + spec.timeout;
     let mut stdout = None;
     let mut stderr = None;
-    let mut status = None;
+    let mut status: Option<Result<ExitStatus, String>> = None;
     let mut failure = None;
+    // Once the program is gone (or being killed), its pipes close when the
+    // last process of its group is dead: the readers get a moment for that.
+    let mut drain_until: Option<Instant> = None;
     while status.is_none() || stdout.is_none() || stderr.is_none() {
         let now = Instant::now();
-        let event = if failure.is_some() || status.is_some() {
-            // The program is gone (or being killed); its pipes close once the
-            // group is dead. Give the readers a moment.
-            rx.recv_timeout(Duration::from_secs(5))
-        } else {
-            rx.recv_timeout(deadline.saturating_duration_since(now))
+        if drain_until.is_some_and(|d| now >= d) {
+            break;
+        }
+        let wait = match drain_until {
+            Some(d) => d.saturating_duration_since(now),
+            None => deadline.saturating_duration_since(now),
         };
-        match event {
+        match rx.recv_timeout(wait.min(POLL)) {
             Ok(Event::Output("stdout", bytes)) => stdout = Some(bytes),
             Ok(Event::Output(_, bytes)) => stderr = Some(bytes),
             Ok(Event::Overflow(stream)) => {
-                kill_group(pid);
+                let _ = child.start_kill();
                 failure.get_or_insert(Failure::TooMuchOutput {
                     limit: spec.max_output,
                     stream,
                 });
                 // The reader keeps draining (and discarding) until EOF.
             }
-            Ok(Event::Exited(s)) => {
-                status = Some(s);
-                // Grandchildren may still hold the pipes open.
-                kill_group(pid);
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            // Both readers are done.
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                if status.is_some() {
+                    break;
+                }
             }
-            Err(mpsc::RecvTimeoutError::Timeout) if failure.is_none() && status.is_none() => {
-                kill_group(pid);
+        }
+        if status.is_none() {
+            match child.try_wait() {
+                Ok(None) => {}
+                Ok(Some(s)) => status = Some(Ok(s)),
+                Err(e) => status = Some(Err(e.to_string())),
+            }
+            if status.is_some() {
+                // Grandchildren may still hold the pipes open.
+                let _ = child.start_kill();
+            }
+        }
+        if failure.is_none() && status.is_none() {
+            if crate::interrupt::requested() {
+                let _ = child.start_kill();
+                failure = Some(Failure::Interrupted);
+            } else if Instant::now() >= deadline {
+                let _ = child.start_kill();
                 failure = Some(Failure::Timeout {
                     limit: spec.timeout,
                     stderr_tail: String::new(),
                 });
             }
-            Err(_) => break,
+        }
+        if drain_until.is_none() && (failure.is_some() || status.is_some()) {
+            drain_until = Some(Instant::now() + Duration::from_secs(5));
         }
     }
-    let _ = waiter.join();
+    if status.is_none() {
+        // Killed above: reap it.
+        let _ = child.start_kill();
+        status = Some(child.wait().map_err(|e| e.to_string()));
+    }
     for r in readers.into_iter().flatten() {
-        // A reader still blocked here would mean a process outside our group
-        // holds the pipe; do not wait for it.
+        // A reader still blocked here would mean a process outside the
+        // program's group holds the pipe; do not wait for it.
         if r.is_finished() {
             let _ = r.join();
         }
@@ -272,7 +309,6 @@ fn spawn_retrying(cmd: &mut Command) -> std::io::Result<std::process::Child> {
 enum Event {
     Output(&'static str, Vec<u8>),
     Overflow(&'static str),
-    Exited(Result<std::process::ExitStatus, String>),
 }
 
 fn reader(
@@ -305,18 +341,7 @@ fn reader(
     })
 }
 
-#[cfg(unix)]
-fn kill_group(pid: u32) {
-    // A negative pid signals the whole process group the program leads (it
-    // was started with `process_group(0)`). A group that is already gone
-    // answers ESRCH, which is fine.
-    let _ = crate::sys::kill(-(pid as i32), libc::SIGKILL);
-}
-
-#[cfg(not(unix))]
-fn kill_group(_pid: u32) {}
-
-fn describe(s: std::process::ExitStatus) -> String {
+fn describe(s: ExitStatus) -> String {
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt as _;
@@ -370,7 +395,8 @@ pub fn staged_path(dir: &Path, name: &str, key: &str) -> PathBuf {
     dir.join(format!("{name}-{}", &key[..16.min(key.len())]))
 }
 
-#[cfg(test)]
+// The programs here are shell scripts.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

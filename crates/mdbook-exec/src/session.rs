@@ -16,7 +16,7 @@ use anyhow::{Context as _, Result};
 
 use crate::cache::{Cache, Entry, Index, Lookup};
 use crate::config::Config;
-use crate::fingerprint::{self, Global};
+use crate::fingerprint::{self, BuildEnv, Global};
 use crate::project::Project;
 use crate::run;
 use crate::verify;
@@ -39,6 +39,13 @@ pub struct Results {
     pub outcomes: BTreeMap<String, Outcome>,
     /// Notes worth a line on stderr (corrupt cache entries replaced).
     pub notes: Vec<String>,
+    /// Examples handed to cargo (0 when every source key hit).
+    pub built: usize,
+    /// The cache files this session's keys reach (what pruning keeps).
+    pub live: crate::cache::Live,
+    /// Whether the shared inputs could be computed (without them no key is
+    /// known, and nothing may be pruned).
+    pub keyed: bool,
 }
 
 impl Results {
@@ -63,10 +70,17 @@ pub struct Options {
 
 /// The cache directory for a workspace.
 pub fn cache_dir(project: &Project, config: &Config) -> PathBuf {
+    cache_dir_in(project, config, &BuildEnv::current())
+}
+
+/// The cache directory for a workspace built in the environment `env`
+/// (`cache-dir`, else `mdbook-exec` in the target directory cargo uses).
+pub fn cache_dir_in(project: &Project, config: &Config, env: &BuildEnv) -> PathBuf {
     match &config.cache_dir {
         Some(dir) => project.workspace.join(dir),
         None => {
-            let target = std::env::var_os("CARGO_TARGET_DIR")
+            let target = env
+                .get("CARGO_TARGET_DIR")
                 .map(PathBuf::from)
                 .map(|t| {
                     if t.is_absolute() {
@@ -81,91 +95,315 @@ pub fn cache_dir(project: &Project, config: &Config) -> PathBuf {
     }
 }
 
+/// One example that was not served by its source key.
 struct Pending {
     name: String,
-    source_key: String,
+    /// `None` until there is a record of a build to compute it from.
+    source_key: Option<String>,
     /// Output of earlier runs that did not reach the required count.
     previous: Option<Entry>,
 }
 
 struct Staged {
     name: String,
-    source_key: String,
+    source_key: Option<String>,
     binary_key: String,
     program: PathBuf,
     previous: Option<Entry>,
 }
 
-/// Produces the actual output of each example in `names`.
+/// Produces the actual output of each example in `names`, in this process's
+/// environment.
 pub fn outputs(
     project: &Project,
     config: &Config,
     names: &BTreeSet<String>,
     opts: Options,
 ) -> Results {
+    outputs_in(project, config, names, opts, &BuildEnv::current())
+}
+
+/// [`outputs`] as a build in the environment `env` would produce them (the
+/// key's variables, the nested cargo's environment). Steps: [`shared_inputs`],
+/// [`look_up_sources`], [`build`], [`record_builds`], [`stage_and_run_all`].
+pub fn outputs_in(
+    project: &Project,
+    config: &Config,
+    names: &BTreeSet<String>,
+    opts: Options,
+    env: &BuildEnv,
+) -> Results {
+    // An interrupted build waits for this session to kill its programs and
+    // remove its staging directory.
+    let _busy = crate::interrupt::Busy::enter();
     let mut results = Results::default();
-    let fail_all = |results: &mut Results, names: &mut dyn Iterator<Item = &String>, msg: &str| {
-        for n in names {
-            results.outcomes.insert(
-                n.clone(),
-                Outcome {
-                    output: Err(msg.to_owned()),
-                    ran: false,
-                    cached: false,
-                },
-            );
-        }
-    };
-    let cache = Cache::new(cache_dir(project, config));
-    let global = match Global::compute(&project.workspace, &config.profile, Some(cache.dir())) {
+    let cache = Cache::new(cache_dir_in(project, config, env));
+    let global = match shared_inputs(project, config, &cache, env, &mut results) {
         Ok(g) => g,
         Err(e) => {
-            fail_all(&mut results, &mut names.iter(), &format!("{e:#}"));
+            fail_all(&mut results, names.iter(), &format!("{e:#}"));
             return results;
         }
     };
-    let required = config.runs;
-
-    // 1. Source keys.
-    let mut pending = Vec::new();
-    for name in names {
-        let Some(example) = project.examples.get(name) else {
-            continue;
-        };
-        let key = match fingerprint::source_key(
+    let mut hashes = fingerprint::FileHashes::default();
+    let (mut pending, mut tentative) = look_up_sources(
+        project,
+        config,
+        &cache,
+        &global,
+        names,
+        opts,
+        &mut hashes,
+        &mut results,
+    );
+    if pending.is_empty() && tentative.is_empty() {
+        return results;
+    }
+    // Build scripts whose inputs changed rerun only in a cargo build: with
+    // nothing else to build, build one of the examples waiting on them.
+    if pending.is_empty()
+        && let Some(t) = tentative.pop()
+    {
+        pending.push(Pending {
+            name: t.name,
+            source_key: None,
+            previous: None,
+        });
+    }
+    let Some((compiled, started)) = build(project, config, &pending, opts, env, &mut results)
+    else {
+        fail_all(
+            &mut results,
+            tentative.iter().map(|t| &t.name),
+            "could not run cargo",
+        );
+        return results;
+    };
+    let mut built = record_builds(
+        project,
+        config,
+        &cache,
+        &global,
+        pending,
+        &compiled,
+        started,
+        &mut results,
+    );
+    let unconfirmed = confirm(
+        project,
+        config,
+        &cache,
+        &global,
+        tentative,
+        &compiled,
+        started,
+        &mut results,
+    );
+    if !unconfirmed.is_empty()
+        && let Some((again, started)) =
+            build(project, config, &unconfirmed, opts, env, &mut results)
+    {
+        built.extend(record_builds(
+            project,
+            config,
+            &cache,
             &global,
-            example,
-            config.data_for(name),
+            unconfirmed,
+            &again,
+            started,
+            &mut results,
+        ));
+    }
+    stage_and_run_all(project, config, &cache, built, opts, &mut results);
+    results
+}
+
+/// An example whose entry was found by its source key while a build script
+/// it depends on has changed inputs: the entry holds if, once the script
+/// has rerun, the key is the same.
+struct Tentative {
+    name: String,
+    record: fingerprint::Record,
+    key: String,
+    entry: Entry,
+}
+
+/// Step 3b: after cargo has run (and rerun the build scripts), serves each
+/// tentative example whose key is unchanged and records that its scripts'
+/// inputs are current again; returns the others, to be built.
+#[allow(clippy::too_many_arguments)] // the session's state, passed explicitly
+fn confirm(
+    project: &Project,
+    config: &Config,
+    cache: &Cache,
+    global: &Global,
+    tentative: Vec<Tentative>,
+    compiled: &crate::compile::Compiled,
+    started: std::time::SystemTime,
+    results: &mut Results,
+) -> Vec<Pending> {
+    let ran: BTreeSet<PathBuf> = compiled
+        .facts
+        .build_scripts
+        .iter()
+        .filter_map(|(out_dir, _)| Some(out_dir.parent()?.join("output")))
+        .collect();
+    let mut hashes = fingerprint::FileHashes::default();
+    let mut unconfirmed = Vec::new();
+    for mut t in tentative {
+        let key = fingerprint::source_key(
+            global,
+            &t.name,
+            &t.record,
+            config.data_for(&t.name),
             &project.workspace,
-        ) {
-            Ok(k) => k,
-            Err(e) => {
-                fail_all(&mut results, &mut std::iter::once(name), &format!("{e:#}"));
+            &mut hashes,
+        );
+        let confirmed = matches!(&key, Ok(k) if k.key == t.key
+            && k.newest.is_none_or(|n| n < started)
+            && t.record.script_outputs.is_subset(&ran));
+        if !confirmed {
+            unconfirmed.push(Pending {
+                name: t.name,
+                source_key: None,
+                previous: None,
+            });
+            continue;
+        }
+        if let Ok(k) = key {
+            t.record.scripts_hash = k.scripts;
+        }
+        if let Err(e) = fingerprint::save_record(cache.dir(), global, &t.name, &t.record) {
+            results
+                .notes
+                .push(format!("could not write the cache: {e:#}"));
+        }
+        results.live.source.insert(t.key);
+        results.live.binary.insert(t.entry.binary_key.clone());
+        results.outcomes.insert(
+            t.name,
+            Outcome {
+                output: Ok(t.entry.output),
+                ran: false,
+                cached: true,
+            },
+        );
+    }
+    unconfirmed
+}
+
+fn fail_all<'a>(results: &mut Results, names: impl Iterator<Item = &'a String>, msg: &str) {
+    for n in names {
+        results.outcomes.insert(n.clone(), failed(msg.to_owned()));
+    }
+}
+
+fn failed(msg: String) -> Outcome {
+    Outcome {
+        output: Err(msg),
+        ran: false,
+        cached: false,
+    }
+}
+
+/// Step 0: the inputs every example shares, and the memo files they came
+/// from (live, for pruning).
+fn shared_inputs(
+    project: &Project,
+    config: &Config,
+    cache: &Cache,
+    env: &BuildEnv,
+    results: &mut Results,
+) -> Result<Global> {
+    let global = Global::compute(&project.workspace, &config.profile, Some(cache.dir()), env)?;
+    results.live.memos.extend(global.memos.iter().cloned());
+    results.keyed = true;
+    Ok(global)
+}
+
+/// Step 1: serve every example whose source key (from the record of its
+/// last build) has a complete cache entry; return the others.
+#[allow(clippy::too_many_arguments)] // the session's state, passed explicitly
+fn look_up_sources(
+    project: &Project,
+    config: &Config,
+    cache: &Cache,
+    global: &Global,
+    names: &BTreeSet<String>,
+    opts: Options,
+    hashes: &mut fingerprint::FileHashes,
+    results: &mut Results,
+) -> (Vec<Pending>, Vec<Tentative>) {
+    let mut pending = Vec::new();
+    let mut tentative = Vec::new();
+    for name in names {
+        if !project.examples.contains_key(name) {
+            continue;
+        }
+        let record = fingerprint::load_record(cache.dir(), global, name);
+        if record.is_some() {
+            results
+                .live
+                .records
+                .insert(fingerprint::record_path(cache.dir(), global, name));
+        }
+        let computed = record.as_ref().map(|r| {
+            fingerprint::source_key(
+                global,
+                name,
+                r,
+                config.data_for(name),
+                &project.workspace,
+                hashes,
+            )
+        });
+        let (key, fresh) = match computed {
+            None => (None, false),
+            Some(Ok(k)) => {
+                let fresh = record.as_ref().is_some_and(|r| k.scripts_fresh(r));
+                (Some(k.key), fresh)
+            }
+            Some(Err(e)) => {
+                results
+                    .outcomes
+                    .insert(name.clone(), failed(format!("{e:#}")));
                 continue;
             }
         };
-        let previous = if opts.force {
-            None
-        } else {
-            match cache.get(Index::Source, &key, name) {
-                Lookup::Hit(entry) if entry.runs >= required => {
-                    results.outcomes.insert(
-                        name.clone(),
-                        Outcome {
-                            output: Ok(entry.output),
-                            ran: false,
-                            cached: true,
-                        },
-                    );
-                    continue;
-                }
-                Lookup::Hit(entry) => Some(entry),
-                Lookup::Miss => None,
-                Lookup::Corrupt(why) => {
-                    results.notes.push(format!(
-                        "ignoring a corrupt cache entry ({why}); recomputing"
-                    ));
-                    None
+        let previous = match (&key, opts.force) {
+            (None, _) | (_, true) => None,
+            (Some(key), false) => {
+                results.live.source.insert(key.clone());
+                match cache.get(Index::Source, key, name) {
+                    Lookup::Hit(entry) if entry.runs >= config.runs && !fresh => {
+                        tentative.push(Tentative {
+                            name: name.clone(),
+                            record: record.clone().unwrap_or_default(),
+                            key: key.clone(),
+                            entry,
+                        });
+                        continue;
+                    }
+                    Lookup::Hit(entry) if entry.runs >= config.runs => {
+                        results.live.binary.insert(entry.binary_key.clone());
+                        results.outcomes.insert(
+                            name.clone(),
+                            Outcome {
+                                output: Ok(entry.output),
+                                ran: false,
+                                cached: true,
+                            },
+                        );
+                        continue;
+                    }
+                    Lookup::Hit(entry) => Some(entry),
+                    Lookup::Miss => None,
+                    Lookup::Corrupt(why) => {
+                        results.notes.push(format!(
+                            "ignoring a corrupt cache entry ({why}); recomputing"
+                        ));
+                        None
+                    }
                 }
             }
         };
@@ -175,36 +413,143 @@ pub fn outputs(
             previous,
         });
     }
-    if pending.is_empty() {
-        return results;
-    }
+    (pending, tentative)
+}
 
-    // 2. One cargo invocation for every miss.
+/// Step 2: one cargo invocation for every example still missing; returns
+/// what it built and when it started, or `None` when cargo could not run
+/// (then every pending example has failed).
+fn build(
+    project: &Project,
+    config: &Config,
+    pending: &[Pending],
+    opts: Options,
+    env: &BuildEnv,
+    results: &mut Results,
+) -> Option<(crate::compile::Compiled, std::time::SystemTime)> {
     let to_build: Vec<String> = pending.iter().map(|p| p.name.clone()).collect();
-    let compiled = match crate::compile::compile(
+    results.built += to_build.len();
+    let started = std::time::SystemTime::now();
+    match crate::compile::compile(
         &project.workspace,
         &config.profile,
         Some(&to_build),
         opts.quiet,
+        env,
     ) {
-        Ok(c) => c,
+        Ok(c) => Some((c, started)),
         Err(e) => {
             fail_all(
-                &mut results,
-                &mut to_build.iter(),
+                results,
+                to_build.iter(),
                 &format!("could not run cargo: {e:#}"),
             );
-            return results;
+            None
         }
-    };
+    }
+}
+
+/// Step 3: for each example cargo built, keep the record of what the
+/// compiler read and compute its source key from it (unless an input
+/// changed while cargo ran: then nothing is recorded, and the next build
+/// builds again); report the ones it could not build.
+#[allow(clippy::too_many_arguments)] // the session's state, passed explicitly
+fn record_builds(
+    project: &Project,
+    config: &Config,
+    cache: &Cache,
+    global: &Global,
+    pending: Vec<Pending>,
+    compiled: &crate::compile::Compiled,
+    started: std::time::SystemTime,
+    results: &mut Results,
+) -> Vec<(Pending, PathBuf)> {
     let general = (!compiled.general.is_empty()).then(|| {
         format!(
             "the build failed before this example could be compiled:\n{}",
             compiled.general.join("\n")
         )
     });
+    // Hashed afresh: the build may have written files a record lists
+    // (`OUT_DIR`), and step 1's hashes are from before it.
+    let mut hashes = fingerprint::FileHashes::default();
+    let mut built = Vec::new();
+    for mut p in pending {
+        if let Some(err) = compiled.errors.get(&p.name) {
+            results
+                .outcomes
+                .insert(p.name, failed(format!("does not compile:\n{err}")));
+            continue;
+        }
+        let Some(exe) = compiled.executables.get(&p.name) else {
+            let msg = general
+                .clone()
+                .unwrap_or_else(|| "cargo produced no executable for it".to_owned());
+            results.outcomes.insert(p.name, failed(msg));
+            continue;
+        };
+        p.source_key = None;
+        let example = &project.examples[&p.name];
+        let recorded = fingerprint::depinfo::record_for(
+            exe,
+            &p.name,
+            &example.source,
+            &project.workspace,
+            &compiled.facts,
+        )
+        .and_then(|record| {
+            let key = fingerprint::source_key(
+                global,
+                &p.name,
+                &record,
+                config.data_for(&p.name),
+                &project.workspace,
+                &mut hashes,
+            )?;
+            Ok((record, key))
+        });
+        match recorded {
+            Ok((mut record, key)) if key.newest.is_none_or(|t| t < started) => {
+                record.scripts_hash = key.scripts.clone();
+                match fingerprint::save_record(cache.dir(), global, &p.name, &record) {
+                    Ok(()) => {
+                        results.live.records.insert(fingerprint::record_path(
+                            cache.dir(),
+                            global,
+                            &p.name,
+                        ));
+                        results.live.source.insert(key.key.clone());
+                        p.source_key = Some(key.key);
+                    }
+                    Err(e) => results
+                        .notes
+                        .push(format!("could not write the cache: {e:#}")),
+                }
+            }
+            // An input changed during the build: what was compiled is not
+            // what the files now say.
+            Ok(_) => {}
+            Err(e) => results.notes.push(format!(
+                "example `{}`: not cached by source ({e:#}); it will be built again next time",
+                p.name
+            )),
+        }
+        built.push((p, exe.clone()));
+    }
+    built
+}
 
-    // 3. What cargo built, and what it could not.
+/// Step 4: stage each executable, look it up by its binary key, run what is
+/// missing: in parallel, so that hashing one executable overlaps with
+/// running another.
+fn stage_and_run_all(
+    project: &Project,
+    config: &Config,
+    cache: &Cache,
+    built: Vec<(Pending, PathBuf)>,
+    opts: Options,
+    results: &mut Results,
+) {
     remove_stale_stages(&cache.dir().join("run"));
     // `<pid>-<n>`: sessions of one process (a test binary, a long-lived
     // front end) must not share, and so remove, each other's files.
@@ -214,38 +559,13 @@ pub fn outputs(
         std::process::id(),
         SESSIONS.fetch_add(1, Ordering::Relaxed)
     ));
-    let mut built = Vec::new();
-    for p in pending {
-        let fail = |msg: String| Outcome {
-            output: Err(msg),
-            ran: false,
-            cached: false,
-        };
-        if let Some(err) = compiled.errors.get(&p.name) {
-            results
-                .outcomes
-                .insert(p.name, fail(format!("does not compile:\n{err}")));
-            continue;
-        }
-        let Some(exe) = compiled.executables.get(&p.name) else {
-            let msg = general
-                .clone()
-                .unwrap_or_else(|| "cargo produced no executable for it".to_owned());
-            results.outcomes.insert(p.name, fail(msg));
-            continue;
-        };
-        built.push((p, exe.clone()));
-    }
-
-    // 4. Stage, look up by binary key, run what is missing: in parallel, so
-    // that hashing one executable overlaps with running another.
     let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::new());
+    let done: Mutex<Vec<(usize, Outcome, Option<String>)>> = Mutex::new(Vec::new());
     let notes: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let ctx = RunContext {
         project,
         config,
-        cache: &cache,
+        cache,
         stage_dir: &stage_dir,
         force: opts.force,
         notes: &notes,
@@ -256,22 +576,22 @@ pub fn outputs(
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some((p, exe)) = built.get(i) else { break };
-                    let outcome = stage_and_run(p, exe, &ctx);
+                    let (outcome, binary_key) = stage_and_run(p, exe, &ctx);
                     done.lock()
                         .expect("no panics while holding the lock")
-                        .push((i, outcome));
+                        .push((i, outcome, binary_key));
                 }
             });
         }
     });
-    for (i, outcome) in done.into_inner().expect("threads joined") {
+    for (i, outcome, binary_key) in done.into_inner().expect("threads joined") {
         results.outcomes.insert(built[i].0.name.clone(), outcome);
+        results.live.binary.extend(binary_key);
     }
     results
         .notes
         .extend(notes.into_inner().expect("threads joined"));
     let _ = std::fs::remove_dir_all(&stage_dir);
-    results
 }
 
 /// What every worker of step 4 shares.
@@ -294,17 +614,11 @@ impl RunContext<'_> {
 }
 
 /// Stages one executable, serves its output from the binary index if it is
-/// there, and runs it otherwise.
-fn stage_and_run(p: &Pending, exe: &Path, ctx: &RunContext<'_>) -> Outcome {
+/// there, and runs it otherwise. Returns the outcome and the binary key.
+fn stage_and_run(p: &Pending, exe: &Path, ctx: &RunContext<'_>) -> (Outcome, Option<String>) {
     let (binary_key, program) = match stage(ctx.stage_dir, exe, p, ctx.project, ctx.config) {
         Ok(staged) => staged,
-        Err(e) => {
-            return Outcome {
-                output: Err(format!("{e:#}")),
-                ran: false,
-                cached: false,
-            };
-        }
+        Err(e) => return (failed(format!("{e:#}")), None),
     };
     let lookup = if ctx.force {
         Lookup::Miss
@@ -320,23 +634,29 @@ fn stage_and_run(p: &Pending, exe: &Path, ctx: &RunContext<'_>) -> Outcome {
         && entry.runs >= ctx.config.runs
     {
         let _ = std::fs::remove_file(&program);
-        if let Err(e) = ctx.cache.put(Index::Source, &p.source_key, &entry) {
+        if let Some(key) = &p.source_key
+            && let Err(e) = ctx.cache.put(Index::Source, key, &entry)
+        {
             ctx.note(format!("could not write the cache: {e:#}"));
         }
-        return Outcome {
+        let outcome = Outcome {
             output: Ok(entry.output),
             ran: false,
             cached: true,
         };
+        return (outcome, Some(binary_key));
     }
     let job = Staged {
         name: p.name.clone(),
         source_key: p.source_key.clone(),
-        binary_key,
+        binary_key: binary_key.clone(),
         program,
         previous: p.previous.clone(),
     };
-    execute(&job, ctx.project, ctx.config, ctx.cache, ctx.notes)
+    (
+        execute(&job, ctx.project, ctx.config, ctx.cache, ctx.notes),
+        Some(binary_key),
+    )
 }
 
 /// Puts the executable into the staging directory and computes its key
@@ -450,10 +770,11 @@ fn execute(
         runs: config.runs,
         output: output.clone(),
     };
-    for (index, key) in [
-        (Index::Binary, &job.binary_key),
-        (Index::Source, &job.source_key),
-    ] {
+    let keys = [
+        Some((Index::Binary, &job.binary_key)),
+        job.source_key.as_ref().map(|k| (Index::Source, k)),
+    ];
+    for (index, key) in keys.into_iter().flatten() {
         if let Err(e) = cache.put(index, key, &entry) {
             notes
                 .lock()
@@ -466,4 +787,60 @@ fn execute(
         ran: true,
         cached: false,
     }
+}
+
+/// Removes every cache file that no key of the current state reaches: for
+/// each example of `project`, the record of its last build in this
+/// configuration, the source key computed from it, and the binary key its
+/// entry names; and the current memos. Nothing is built or run.
+pub fn prune_unreachable(
+    project: &Project,
+    config: &Config,
+    env: &BuildEnv,
+) -> Result<crate::cache::Pruned> {
+    let cache = Cache::new(cache_dir_in(project, config, env));
+    let mut results = Results::default();
+    let global = shared_inputs(project, config, &cache, env, &mut results)?;
+    let mut hashes = fingerprint::FileHashes::default();
+    let mut live = results.live;
+    for name in project.examples.keys() {
+        let Some(record) = fingerprint::load_record(cache.dir(), &global, name) else {
+            continue;
+        };
+        live.records
+            .insert(fingerprint::record_path(cache.dir(), &global, name));
+        // An example whose key cannot be computed (a declared data file is
+        // gone) has no live entry.
+        let Ok(key) = fingerprint::source_key(
+            &global,
+            name,
+            &record,
+            config.data_for(name),
+            &project.workspace,
+            &mut hashes,
+        ) else {
+            continue;
+        };
+        if let Lookup::Hit(entry) = cache.get(Index::Source, &key.key, name) {
+            live.binary.insert(entry.binary_key);
+        }
+        live.source.insert(key.key);
+    }
+    cache.prune(&live)
+}
+
+/// After a session that covered every example the book uses: prunes what
+/// its keys do not reach if the cache holds more than `cache-limit` bytes.
+/// Returns what was done, if anything.
+pub fn prune_if_over_limit(
+    project: &Project,
+    config: &Config,
+    results: &Results,
+    env: &BuildEnv,
+) -> Option<Result<crate::cache::Pruned>> {
+    if !results.keyed {
+        return None;
+    }
+    let cache = Cache::new(cache_dir_in(project, config, env));
+    (cache.size() > config.cache_limit).then(|| cache.prune(&results.live))
 }

@@ -9,8 +9,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::directive::{self, Directive, Kind, ParseError};
-use crate::index::{Erratum, ExampleRow};
+use crate::config::Config;
+use crate::directive::{self, Directive, Kind};
+use crate::index::{ExampleRow, Note};
 use crate::markdown;
 use crate::render;
 
@@ -35,8 +36,43 @@ pub struct Env<'a> {
     pub book_root: &'a Path,
     /// Rows of the example index.
     pub example_rows: &'a [ExampleRow],
-    /// Every 勘误 note of the book.
-    pub errata: &'a [Erratum],
+    /// Every note of the notes index, in book order.
+    pub notes: &'a [Note],
+    /// The book's configuration (labels, layout, commands).
+    pub config: &'a Config,
+}
+
+/// What kind of problem stopped a directive from expanding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiagnosticKind {
+    /// It names an example that does not exist (the book pass reports
+    /// these itself, once per directive, with the examples on disk).
+    UnknownExample,
+    /// A `:ANCHOR` its file does not have, or one never closed.
+    Anchor,
+    /// `{{#code}}`: the file cannot be shown.
+    CodeFile,
+    /// `{{#value}}`: no line with the key, or more than one.
+    Value,
+    /// `{{#figure}}`: no such figure in the output.
+    Figure,
+    /// `{{#output-md}}`: the output is not Markdown that may be spliced.
+    Markdown,
+    /// `{{#render}}`: the template or its data.
+    Template,
+}
+
+/// A problem with one directive of a chapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// 1-based line of the directive.
+    pub line: usize,
+    /// The example it names, if any.
+    pub example: Option<String>,
+    /// What kind of problem.
+    pub kind: DiagnosticKind,
+    /// What is wrong and what to write instead.
+    pub message: String,
 }
 
 /// Expands `directives` (found in `src` by [`directive::find`]) for the
@@ -47,7 +83,7 @@ pub fn expand(
     directives: &[Directive],
     env: &Env<'_>,
     chapter_path: &Path,
-) -> (String, Vec<ParseError>) {
+) -> (String, Vec<Diagnostic>) {
     let mut out = src.to_owned();
     let mut errors = Vec::new();
     for d in directives.iter().rev() {
@@ -55,10 +91,10 @@ pub fn expand(
             Ok(text) => text,
             Err(problem) => {
                 let message = match &problem {
-                    Problem::Directive(m) | Problem::Example(m) => m.as_str(),
+                    Problem::Directive(_, m) | Problem::Example(m) => m.as_str(),
                 };
                 let box_ = if d.kind.is_block() {
-                    render::error_box(d.kind.example(), message)
+                    render::error_box(env.config, d.kind.example(), message)
                 } else {
                     format!(
                         "<span class=\"exec-error\">⚠ {}</span>",
@@ -67,9 +103,11 @@ pub fn expand(
                 };
                 // An example's own failure is reported once, by the book
                 // pass; here it only shows in the box.
-                if let Problem::Directive(message) = problem {
-                    errors.push(ParseError {
+                if let Problem::Directive(kind, message) = problem {
+                    errors.push(Diagnostic {
                         line: d.line,
+                        example: d.kind.example().map(str::to_owned),
+                        kind,
                         message,
                     });
                 }
@@ -108,34 +146,35 @@ fn wrap_block(block: &str, prefix: &str) -> String {
 /// Why a directive could not be expanded.
 enum Problem {
     /// The directive itself is wrong (bad anchor, missing key…).
-    Directive(String),
+    Directive(DiagnosticKind, String),
     /// The example it needs has no verified output.
     Example(String),
 }
 
-impl From<String> for Problem {
-    fn from(m: String) -> Self {
-        Problem::Directive(m)
-    }
+/// `result`'s error as a problem of `kind`.
+fn as_problem<T>(kind: DiagnosticKind, result: Result<T, String>) -> Result<T, Problem> {
+    result.map_err(|m| Problem::Directive(kind, m))
 }
 
 fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<String, Problem> {
-    let view = |name: &str| -> Result<&ExampleView, String> {
+    use DiagnosticKind as K;
+    let view = |name: &str| -> Result<&ExampleView, Problem> {
         env.examples
             .get(name)
-            .ok_or_else(|| unknown_example(name, env))
+            .ok_or_else(|| Problem::Directive(K::UnknownExample, unknown_example(name, env)))
     };
     let verified =
         |v: &ExampleView| -> Result<String, Problem> { v.output.clone().map_err(Problem::Example) };
     match &d.kind {
         Kind::Example { name, anchor } => {
             let v = view(name)?;
-            let code = code_of(v, anchor.as_deref())?;
+            let code = as_problem(K::Anchor, code_of(v, anchor.as_deref()))?;
             let out = v
                 .output
                 .clone()
                 .and_then(|o| Ok(markdown::split_figures(&o)?.text));
             Ok(render::example(
+                env.config,
                 name,
                 &code,
                 anchor.as_deref(),
@@ -144,21 +183,37 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
         }
         Kind::Source { name, anchor } => {
             let v = view(name)?;
-            let code = code_of(v, anchor.as_deref())?;
-            Ok(render::source_only(name, &code, anchor.as_deref()))
+            let code = as_problem(K::Anchor, code_of(v, anchor.as_deref()))?;
+            Ok(render::source_only(
+                env.config,
+                name,
+                &code,
+                anchor.as_deref(),
+            ))
         }
         Kind::Code { path, anchor } => {
-            let text = env
+            let read = env
                 .code_files
                 .get(path)
-                .ok_or_else(|| format!("`{path}` was not read (no workspace to read it from)"))?
-                .as_ref()
-                .map_err(|why| format!("{{{{#code {path}}}}}: {why}"))?;
+                .ok_or_else(|| format!("`{path}` was not read (no workspace to read it from)"))
+                .and_then(|r| {
+                    r.as_ref()
+                        .map_err(|why| format!("{{{{#code {path}}}}}: {why}"))
+                });
+            let text = as_problem(K::CodeFile, read)?;
             let code = match anchor {
                 None => crate::anchor::whole(text),
-                Some(a) => crate::anchor::region(text, a).map_err(|e| format!("{path}: {e}"))?,
+                Some(a) => as_problem(
+                    K::Anchor,
+                    crate::anchor::region(text, a).map_err(|e| format!("{path}: {e}")),
+                )?,
             };
-            Ok(render::code_file(path, &code, anchor.as_deref()))
+            Ok(render::code_file(
+                env.config,
+                path,
+                &code,
+                anchor.as_deref(),
+            ))
         }
         Kind::Output { name } => {
             let v = view(name)?;
@@ -167,18 +222,20 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                 .clone()
                 .and_then(|o| Ok(markdown::split_figures(&o)?.text));
             Ok(render::output_only(
+                env.config,
                 name,
                 out.as_deref().map_err(String::as_str),
             ))
         }
         Kind::Solution { name } => {
             let v = view(name)?;
-            let code = code_of(v, None)?;
+            let code = as_problem(K::Anchor, code_of(v, None))?;
             let out = v
                 .output
                 .clone()
                 .and_then(|o| Ok(markdown::split_figures(&o)?.text));
             Ok(render::solution(
+                env.config,
                 name,
                 &code,
                 out.as_deref().map_err(String::as_str),
@@ -187,15 +244,20 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
         Kind::OutputMd { name } => {
             let v = view(name)?;
             let out = verified(v)?;
-            let md = markdown::sanitize(markdown::split_figures(&out)?.text.trim_end())
-                .map_err(|e| format!("example `{name}`: {e}"))?;
-            Ok(format!("{md}\n\n{}", render::md_caption(name)))
+            let text = as_problem(K::Markdown, markdown::split_figures(&out))?.text;
+            let md = as_problem(
+                K::Markdown,
+                markdown::sanitize(text.trim_end()).map_err(|e| format!("example `{name}`: {e}")),
+            )?;
+            Ok(format!("{md}\n\n{}", render::md_caption(env.config, name)))
         }
         Kind::Figure { name, key, caption } => {
             let v = view(name)?;
             let out = verified(v)?;
-            let split =
-                markdown::split_figures(&out).map_err(|e| format!("example `{name}`: {e}"))?;
+            let split = as_problem(
+                K::Figure,
+                markdown::split_figures(&out).map_err(|e| format!("example `{name}`: {e}")),
+            )?;
             let svg = match key {
                 Some(k) => split.figures.iter().find(|(fk, _)| fk == k).map(|(_, s)| s),
                 None if split.figures.len() == 1 => Some(&split.figures[0].1),
@@ -207,23 +269,26 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                     .iter()
                     .map(|(k, _)| format!("`{k}`"))
                     .collect();
-                return Err(Problem::Directive(match (key, keys.len()) {
-                    (_, 0) => format!(
-                        "example `{name}` prints no figure (a figure is `<!-- figure: KEY -->` \
-                         followed by an SVG document; see guide_support::plot)"
-                    ),
-                    (Some(k), _) => format!(
-                        "example `{name}` prints no figure `{k}`; it has {}",
-                        keys.join(", ")
-                    ),
-                    (None, _) => format!(
-                        "example `{name}` prints {} figures; name one: `{{{{#figure {name}:KEY …}}}}` with KEY one of {}",
-                        keys.len(),
-                        keys.join(", ")
-                    ),
-                }));
+                return Err(Problem::Directive(
+                    K::Figure,
+                    match (key, keys.len()) {
+                        (_, 0) => format!(
+                            "example `{name}` prints no figure (a figure is a line `<!-- figure: KEY -->` \
+                         followed by an SVG document)"
+                        ),
+                        (Some(k), _) => format!(
+                            "example `{name}` prints no figure `{k}`; it has {}",
+                            keys.join(", ")
+                        ),
+                        (None, _) => format!(
+                            "example `{name}` prints {} figures; name one: `{{{{#figure {name}:KEY …}}}}` with KEY one of {}",
+                            keys.len(),
+                            keys.join(", ")
+                        ),
+                    },
+                ));
             };
-            Ok(render::figure(name, svg, caption))
+            Ok(render::figure(env.config, name, svg, caption))
         }
         Kind::Value { name, key } => {
             let v = view(name)?;
@@ -238,41 +303,53 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                 let hint = directive::closest(key, keys.iter().copied())
                     .map(|c| format!(" (did you mean `{c}`?)"))
                     .unwrap_or_default();
-                return Err(Problem::Directive(format!(
-                    "example `{name}` prints no line `{key} = …`{hint}; print one with \
-                     guide_support::value(\"{key}\", …)"
-                )));
+                return Err(Problem::Directive(
+                    K::Value,
+                    format!(
+                        "example `{name}` prints no line `{key} = …`{hint}; print a line that \
+                     starts with `{key} = `"
+                    ),
+                ));
             };
             if hits.next().is_some() {
-                return Err(Problem::Directive(format!(
-                    "example `{name}` prints `{key} = …` more than once; keys must be unique"
-                )));
+                return Err(Problem::Directive(
+                    K::Value,
+                    format!(
+                        "example `{name}` prints `{key} = …` more than once; keys must be unique"
+                    ),
+                ));
             }
             Ok(render::inline_value(value.trim()))
         }
-        Kind::Render { template, data } => {
-            Ok(crate::template::render(env.book_root, template, data)?)
-        }
+        Kind::Render { template, data } => as_problem(
+            K::Template,
+            crate::template::render(env.book_root, template, data),
+        ),
         Kind::Anchor(id) => Ok(format!(
             "<a class=\"exec-anchor-target\" id=\"{}\"></a>",
             render::escape(id)
         )),
         // Reported by `directive::find` already; only the marker is needed.
         Kind::Invalid(message) => Err(Problem::Example(message.clone())),
-        Kind::ExampleIndex => Ok(crate::index::example_index(env.example_rows, chapter_path)),
-        Kind::ErrataIndex => {
+        Kind::ExampleIndex => Ok(crate::index::example_index(
+            env.example_rows,
+            chapter_path,
+            &env.config.labels,
+        )),
+        Kind::NotesIndex => {
             let inline = |md: &str| expand_inline(md, env, chapter_path);
-            Ok(crate::index::errata_index(
-                env.errata,
+            Ok(crate::index::notes_index(
+                env.notes,
                 chapter_path,
                 &inline,
+                &env.config.notes_index,
             ))
         }
     }
 }
 
 /// Expands the inline directives of a snippet copied from another chapter
-/// (a 勘误 note's text in the errata table). Block directives cannot occur
+/// (a note's text in the notes table). Block directives cannot occur
 /// inside a paragraph; a problem leaves the error marker in place.
 fn expand_inline(md: &str, env: &Env<'_>, chapter_path: &Path) -> String {
     let (directives, _) = directive::find(md);
@@ -296,7 +373,8 @@ pub fn unknown_example(name: &str, env: &Env<'_>) -> String {
         .map(|c| format!(" (did you mean `{c}`?)"))
         .unwrap_or_default();
     format!(
-        "unknown example `{name}`{hint}: there is no examples/{name}.rs; create it, or fix the name"
+        "unknown example `{name}`{hint}: there is no {}; create it, or fix the name",
+        render::source_path(env.config, name)
     )
 }
 

@@ -18,6 +18,7 @@ use crate::session::{self, Options, Outcome};
 
 struct State {
     project: Project,
+    config: Config,
     outcomes: BTreeMap<String, Outcome>,
 }
 
@@ -27,8 +28,7 @@ fn state(book_root: &Path) -> &'static Result<State, String> {
     STATE.get_or_init(|| {
         let mut config = Config::from_book_toml(book_root).map_err(|e| format!("{e:#}"))?;
         config.runs = config.runs.max(2);
-        let project =
-            Project::discover(&book_root.join(&config.workspace)).map_err(|e| format!("{e:#}"))?;
+        let project = Project::for_config(book_root, &config).map_err(|e| format!("{e:#}"))?;
         let names: BTreeSet<String> = project.examples.keys().cloned().collect();
         let results = session::outputs(
             &project,
@@ -50,6 +50,7 @@ fn state(book_root: &Path) -> &'static Result<State, String> {
         );
         Ok(State {
             project,
+            config,
             outcomes: results.outcomes,
         })
     })
@@ -67,31 +68,65 @@ pub fn check_example(book_root: &Path, name: &str) -> Result<(), String> {
         .outcomes
         .get(name)
         .ok_or_else(|| format!("example `{name}` was not run"))?;
-    crate::book::verify_one(&state.project, example, &outcome.output, None).map(drop)
+    crate::book::verify_one(
+        &state.project,
+        &state.config,
+        example,
+        &outcome.output,
+        None,
+    )
+    .map(drop)
 }
 
+/// The cache directory of a fixture copy, relative to it (see [`fixture`]).
+pub const FIXTURE_CACHE: &str = ".mdbook-exec-cache";
+
 /// A copy of one of this crate's fixture workspaces (`tests/fixtures/NAME`:
-/// `good`, `bad`, `faults`, `deps`) in a new temporary directory, for the
-/// integration tests of this crate and of the front end. Each test gets its
-/// own copy, so its builds, cache and `.stdout` edits touch nothing shared.
+/// `good`, `bad`, `faults`, `deps`, `code`, `inputs`) in a new temporary
+/// directory, for the integration tests of this crate and of the front end.
+/// Each test gets its own copy, so its builds, `.stdout` edits and cache
+/// touch nothing shared: the copy's `book.toml` gets
+/// `cache-dir = ".mdbook-exec-cache"` (inside the copy), so that a test
+/// counting runs never finds entries another test, or another clone
+/// sharing `CARGO_TARGET_DIR`, left in `$CARGO_TARGET_DIR/mdbook-exec`.
 pub fn fixture(name: &str) -> std::io::Result<tempfile::TempDir> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
     let dir = tempfile::Builder::new()
         .prefix(&format!("mdbook-exec-{name}-"))
         .tempdir()?;
+    copy_fixture(name, dir.path())?;
+    Ok(dir)
+}
+
+/// Copies fixture `name` into `dest` (created), with its own cache
+/// directory (see [`fixture`]).
+pub fn copy_fixture(name: &str, dest: &Path) -> std::io::Result<()> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     for entry in walkdir::WalkDir::new(&src) {
         let entry = entry?;
         let rel = entry.path().strip_prefix(&src).unwrap_or(entry.path());
-        let dest = dir.path().join(rel);
+        let to = dest.join(rel);
         if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest)?;
+            std::fs::create_dir_all(&to)?;
         } else {
-            std::fs::copy(entry.path(), &dest)?;
+            std::fs::copy(entry.path(), &to)?;
         }
     }
-    Ok(dir)
+    let toml = dest.join("book/book.toml");
+    let text = std::fs::read_to_string(&toml)?;
+    let Some(at) = text.find("[preprocessor.exec]\n") else {
+        return Err(std::io::Error::other(format!(
+            "fixture {name}: book.toml has no [preprocessor.exec] table"
+        )));
+    };
+    let at = at + "[preprocessor.exec]\n".len();
+    let text = format!(
+        "{}cache-dir = \"{FIXTURE_CACHE}\"\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    std::fs::write(&toml, text)
 }
 
 /// The invariants of [`crate::directive::find`] on any text, shared by the
@@ -150,12 +185,14 @@ pub fn check_expand(src: &str) -> Result<(), String> {
             output: Err("does not compile".to_owned()),
         },
     );
+    let config = crate::config::Config::default();
     let env = Env {
         examples: &examples,
         code_files: &BTreeMap::new(),
         book_root: Path::new("/nonexistent-book-root"),
         example_rows: &[],
-        errata: &[],
+        notes: &[],
+        config: &config,
     };
     let expand = |ds: &[Directive]| splice::expand(src, ds, &env, Path::new("part1/ch.md")).0;
     let (found, _) = directive::find(src);

@@ -217,6 +217,33 @@ fn bad_book_reports_every_failure_together() {
     ]);
     expect(&["book/src/chapter.md:33:", "unterminated directive"]);
     expect(&["examples/unused.rs is not used by any chapter"]);
+    // Typed: the bad anchor, with its chapter, line and example; an unknown
+    // example is reported once, by the book pass, not again by expansion.
+    use mdbook_exec::splice::DiagnosticKind;
+    let anchor = report
+        .diagnostics
+        .iter()
+        .find(|d| d.diagnostic.kind == DiagnosticKind::Anchor)
+        .expect("the bad anchor is a typed diagnostic");
+    assert_eq!(
+        (anchor.chapter.as_str(), anchor.diagnostic.line),
+        ("book/src/chapter.md", 5)
+    );
+    assert!(anchor.diagnostic.example.is_some());
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.diagnostic.kind == DiagnosticKind::UnknownExample)
+    );
+    assert_eq!(
+        report
+            .errors
+            .iter()
+            .filter(|e| e.contains("unknown example `missing_one`"))
+            .count(),
+        1
+    );
     expect(&["examples/gone.stdout has no example beside it"]);
     assert_eq!(
         report.verified,
@@ -319,6 +346,35 @@ fn editing_one_example_reruns_only_it() {
     assert_eq!(report.verified, 4);
 }
 
+/// Two clones sharing one `CARGO_TARGET_DIR` (a common set-up) build the
+/// same executables; a test counting runs must not find the other clone's
+/// entries. Every fixture copy has a cache of its own.
+#[test]
+fn fixture_copies_sharing_a_target_dir_do_not_share_a_cache() {
+    let target = tempfile::tempdir().unwrap();
+    let env = mdbook_exec::fingerprint::BuildEnv::current().with("CARGO_TARGET_DIR", target.path());
+    for clone in ["first", "second"] {
+        let ws = fixture("good");
+        let book = ws.path().join("book");
+        let md = MDBook::load(&book).unwrap();
+        let config = Config::from_mdbook(&md.config, &book).unwrap();
+        let mut b = md.book.clone();
+        let first =
+            mdbook_exec::book::process_in(&mut b, &book, &md.source_dir(), &config, quiet(), &env)
+                .unwrap();
+        assert!(first.errors.is_empty(), "{clone}: {:?}", first.errors);
+        assert_eq!(
+            first.summary(),
+            "examples: 4 verified, 4 run, 0 from cache",
+            "the {clone} clone's first build runs everything itself"
+        );
+    }
+    assert!(
+        !target.path().join("mdbook-exec").exists(),
+        "no cache in the shared target directory"
+    );
+}
+
 #[test]
 fn the_binary_speaks_mdbooks_protocol() {
     let exe = env!("CARGO_BIN_EXE_mdbook-exec");
@@ -346,4 +402,101 @@ fn the_binary_speaks_mdbooks_protocol() {
         html.contains("你好,世界!") && html.contains("✓ 已验证"),
         "{html}"
     );
+}
+
+/// A book with nothing but `[preprocessor.exec]`: English labels, and
+/// directives pulled in with `{{#include}}` are expanded, while escaped
+/// ones and other preprocessors' stay.
+#[test]
+fn includes_are_expanded_and_other_directives_left_alone() {
+    let ws = fixture("plain");
+    let book = ws.path().join("book");
+    load(&book).build().unwrap();
+    let html = read(book.join("book/chapter.html"));
+    assert!(html.contains("From an included file:"), "{html}");
+    assert!(html.contains("class=\"exec exec-example\""), "{html}");
+    assert!(html.contains("hello from an included page"), "{html}");
+    assert!(html.contains("The answer is 42."), "{html}");
+    assert!(html.contains(">✓ verified</span>"), "{html}");
+    assert!(html.contains(">Output</span>"), "{html}");
+    assert!(!html.contains("已验证"), "no Chinese by default");
+    assert!(
+        html.contains("Written literally: {{#example hello}} stays"),
+        "an escaped directive is unescaped by links, not expanded: {html}"
+    );
+    assert!(
+        html.contains("{{#other-tool thing}} belongs to another preprocessor"),
+        "{html}"
+    );
+
+    // Strict: the unknown directive is an error with a hint; a problem in
+    // an included file is reported where it was written.
+    let toml = read(book.join("book.toml")).replace(
+        "before = [\"links\"]",
+        "before = [\"links\"]\nstrict = true",
+    );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let shared = book.join("src/parts/shared.md");
+    let text = read(shared.clone()) + "\n{{#value hello}}\n";
+    std::fs::write(&shared, text).unwrap();
+    let report = process(&book);
+    let joined = report.errors.join("\n");
+    assert!(
+        joined.contains("book/src/chapter.md:7: unknown directive `{{#other-tool thing}}`"),
+        "{joined}"
+    );
+    assert!(
+        joined.contains("book/src/parts/shared.md:7 (included in book/src/chapter.md): `{{#value hello}}` needs a key"),
+        "{joined}"
+    );
+    assert_eq!(report.errors.len(), 2, "{joined}");
+}
+
+/// The layout is configurable: programs in another directory, documented
+/// outputs with another extension, hints naming the owning package.
+#[test]
+fn a_configured_layout_builds() {
+    let ws = fixture("plain");
+    let root = ws.path();
+    std::fs::create_dir_all(root.join("demos/ex")).unwrap();
+    std::fs::rename(
+        root.join("examples/hello.rs"),
+        root.join("demos/ex/hello.rs"),
+    )
+    .unwrap();
+    std::fs::rename(
+        root.join("examples/hello.stdout"),
+        root.join("demos/ex/hello.out"),
+    )
+    .unwrap();
+    std::fs::remove_dir(root.join("examples")).unwrap();
+    let manifest = read(root.join("Cargo.toml"))
+        + "\n[[example]]\nname = \"hello\"\npath = \"demos/ex/hello.rs\"\n";
+    std::fs::write(root.join("Cargo.toml"), manifest).unwrap();
+    let book = root.join("book");
+    let toml = read(book.join("book.toml")).replace(
+        "before = [\"links\"]",
+        "before = [\"links\"]\nexamples-dir = \"demos/ex\"\noutput-extension = \"out\"\n\
+         package = \"fixture-plain\"",
+    );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    load(&book).build().unwrap();
+    let html = read(book.join("book/chapter.html"));
+    assert!(html.contains("hello from an included page"), "{html}");
+    assert!(html.contains(">demos/ex/hello.rs</span>"), "{html}");
+    assert!(
+        html.contains("the output matches demos/ex/hello.out"),
+        "{html}"
+    );
+    assert!(
+        html.contains("cargo run -p fixture-plain --example hello"),
+        "{html}"
+    );
+
+    // A changed documented output is found there, and named in the error.
+    std::fs::write(root.join("demos/ex/hello.out"), "other\n").unwrap();
+    let report = process(&book);
+    let joined = report.errors.join("\n");
+    assert!(joined.contains("demos/ex/hello.out"), "{joined}");
+    assert!(joined.contains("mdbook-exec bless hello"), "{joined}");
 }

@@ -59,7 +59,7 @@ fn code_shows_a_region_of_a_workspace_file_as_it_is_now() {
         "{html}"
     );
     assert!(
-        html.contains("<span class=\"exec-path\">src/model.rs</span> <span class=\"exec-anchor\">片段 forward</span>"),
+        html.contains("<span class=\"exec-path\">src/model.rs</span> <span class=\"exec-anchor\">excerpt forward</span>"),
         "{html}"
     );
     assert!(html.contains("pub fn forward(x: f64) -&gt; f64"), "{html}");
@@ -172,6 +172,28 @@ fn code_refuses_what_is_not_a_workspace_file_naming_chapter_and_line() {
         e.len(),
         if cfg!(unix) { 10 } else { 9 },
         "one error per directive: {e:#?}"
+    );
+
+    // The directive problems are typed too: chapter, line, kind.
+    use mdbook_exec::splice::DiagnosticKind as K;
+    let typed: Vec<(usize, K)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.diagnostic.line, d.diagnostic.kind))
+        .collect();
+    for want in [
+        (11, K::CodeFile),
+        (13, K::CodeFile),
+        (15, K::Anchor),
+        (17, K::CodeFile),
+    ] {
+        assert!(typed.contains(&want), "{want:?} in {typed:?}");
+    }
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .all(|d| d.chapter == "book/src/chapter.md" && d.diagnostic.example.is_none())
     );
 
     // And the build fails.

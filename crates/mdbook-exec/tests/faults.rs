@@ -151,7 +151,7 @@ fn corrupt_cache_entries_are_recomputed_never_trusted() {
     assert!(first.errors.is_empty(), "{:?}", first.errors);
     // The first build wrote Cargo.lock, which is part of every source key:
     // start again from a cache holding exactly the current entries.
-    let cache = ws.path().join("target/mdbook-exec");
+    let cache = ws.path().join(mdbook_exec::testing::FIXTURE_CACHE);
     std::fs::remove_dir_all(&cache).unwrap();
     let settled = process(&book, None);
     assert_eq!(

@@ -35,7 +35,7 @@ const PIECES: &[&str] = &[
     "{{#example unknown}}",
     "{{#render templates/t.tera data/d.toml}}",
     "{{#example-index}}",
-    "{{#errata-index}}",
+    "{{#notes-index}}",
     "{{#include other.md}}",
     "{{#exampel demo}}",
     "{{#example ../secret}}",

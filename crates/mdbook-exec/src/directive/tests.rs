@@ -46,7 +46,7 @@ fn every_form_parses() {
 
 {{#example-index}}
 
-{{#errata-index}}
+{{#notes-index}}
 ";
     assert_eq!(
         kinds(src),
@@ -84,7 +84,7 @@ fn every_form_parses() {
                 data: "data/g.toml".into()
             },
             Kind::ExampleIndex,
-            Kind::ErrataIndex,
+            Kind::NotesIndex,
         ]
     );
 }
@@ -263,4 +263,25 @@ fn code_directive_takes_a_workspace_relative_path() {
         workspace_path("a/./b/../c.rs").unwrap(),
         std::path::Path::new("a/c.rs")
     );
+}
+
+#[test]
+fn unknown_directives_belong_to_other_preprocessors_unless_strict() {
+    let src = "a {{#other-tool x}} b\n\n{{#exmaple demo}}\n\n{{#unclosed y\n\n{{#example demo\n";
+    let (found, errors) = crate::directive::find_with(src, false);
+    assert_eq!(errors.len(), 1, "only our own unterminated one: {errors:?}");
+    assert!(
+        errors[0]
+            .message
+            .contains("unterminated directive `{{#example demo`")
+    );
+    assert_eq!(found.len(), 1);
+    let (_, strict) = crate::directive::find_with(src, true);
+    let messages: Vec<&str> = strict.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(strict.len(), 4, "{messages:#?}");
+    assert!(
+        messages[1].contains("did you mean `{{#example}}`"),
+        "{messages:#?}"
+    );
+    assert_eq!(strict[1].line, 3);
 }

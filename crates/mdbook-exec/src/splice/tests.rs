@@ -19,12 +19,16 @@ fn env_with(out: Result<&str, &str>) -> BTreeMap<String, ExampleView> {
 }
 
 fn run(src: &str, examples: &BTreeMap<String, ExampleView>) -> (String, Vec<String>) {
+    let mut config = Config::default();
+    config.labels.excerpt = "片段 {anchor}".into();
+    config.labels.solution = "参考答案".into();
     let env = Env {
         examples,
         code_files: &BTreeMap::new(),
         book_root: Path::new("."),
         example_rows: &[],
-        errata: &[],
+        notes: &[],
+        config: &config,
     };
     let (directives, parse_errors) = find(src);
     assert!(parse_errors.is_empty(), "{parse_errors:?}");
