@@ -171,6 +171,12 @@ fn main() -> Result<(), String> {
     );
     print!("{}", t.text());
     let (first, last) = (rows[0], rows[5]);
+    // 参考模型本身更偏向哪一个，以及 log π(y_w) 在哪一步最高。
+    let peak = (0..rows.len())
+        .max_by(|&a, &b| rows[a].0.total_cmp(&rows[b].0))
+        .unwrap_or(0);
+    value("ref_prefers", if rw >= rl { "y_w" } else { "y_l" });
+    value("w_peak_step", peak);
     value("ref_w", f4(rw));
     value("ref_l", f4(rl));
     value("prefix_tokens", shared);
