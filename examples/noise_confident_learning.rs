@@ -216,8 +216,14 @@ fn main() {
         .count();
     value("cleanlab_flagged", cl_flagged);
     value("cleanlab_dropped", flagged - cl_flagged);
-    value("cleanlab_precision", percent(cl_hits as f64 / cl_flagged as f64, 1));
-    value("cleanlab_recall", percent(cl_hits as f64 / planted as f64, 1));
+    value(
+        "cleanlab_precision",
+        percent(cl_hits as f64 / cl_flagged as f64, 1),
+    );
+    value(
+        "cleanlab_recall",
+        percent(cl_hits as f64 / planted as f64, 1),
+    );
     let missed: Vec<usize> = (0..xs.len())
         .filter(|&i| flipped[i] && !suspect[i])
         .collect();

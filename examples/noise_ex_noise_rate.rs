@@ -58,7 +58,10 @@ fn main() {
         let th = thresholds(&probs, &labels);
         let (_, suspect) = confident_joint(&probs, &labels, &th);
         let (cp, cr) = precision_recall(&suspect, &flipped);
-        let (lp, lr) = precision_recall(&drop_if_given_is_argmax(&probs, &labels, &suspect), &flipped);
+        let (lp, lr) = precision_recall(
+            &drop_if_given_is_argmax(&probs, &labels, &suspect),
+            &flipped,
+        );
         let (bp, br) = precision_recall(&argmax_disagrees(&probs, &labels), &flipped);
         if rate == 0.30 {
             last = Some([cp.clone(), cr.clone(), lp.clone(), lr.clone()]);
