@@ -88,32 +88,50 @@ pub fn whole(source: &str) -> String {
 /// The region named `anchor`, without marker lines (of this or nested
 /// anchors), dedented.
 pub fn region(source: &str, anchor: &str) -> Result<String, AnchorError> {
+    let span = span(source, anchor)?;
+    let lines = source
+        .lines()
+        .skip(span.start)
+        .take(span.len())
+        .filter(|l| !is_marker(l))
+        .collect();
+    Ok(dedent(tidy(lines)))
+}
+
+/// The lines of the region named `anchor`, as 0-based line indices: from
+/// the line after `ANCHOR: anchor` to the line before `ANCHOR_END: anchor`.
+/// What the page shows of a file is exactly these lines minus markers.
+pub fn span(source: &str, anchor: &str) -> Result<std::ops::Range<usize>, AnchorError> {
     let mut inside: Option<usize> = None;
-    let mut lines = Vec::new();
     for (i, line) in source.lines().enumerate() {
-        if inside.is_none() {
-            if marker(line, "ANCHOR:") == Some(anchor) {
-                inside = Some(i + 1);
+        match inside {
+            None => {
+                if marker(line, "ANCHOR:") == Some(anchor) {
+                    inside = Some(i);
+                }
             }
-            continue;
-        }
-        if marker(line, "ANCHOR_END:") == Some(anchor) {
-            return Ok(dedent(tidy(lines)));
-        }
-        if !is_marker(line) {
-            lines.push(line);
+            Some(open) => {
+                if marker(line, "ANCHOR_END:") == Some(anchor) {
+                    return Ok(open + 1..i);
+                }
+            }
         }
     }
     match inside {
-        Some(line) => Err(AnchorError::Unclosed {
+        Some(open) => Err(AnchorError::Unclosed {
             anchor: anchor.to_owned(),
-            line,
+            line: open + 1,
         }),
         None => Err(AnchorError::Unknown {
             anchor: anchor.to_owned(),
             available: names(source),
         }),
     }
+}
+
+/// Whether a line is an `ANCHOR:`/`ANCHOR_END:` marker (never shown).
+pub fn is_marker_line(line: &str) -> bool {
+    is_marker(line)
 }
 
 fn tidy(lines: Vec<&str>) -> String {
@@ -205,6 +223,13 @@ fn main() {
                 line: 1
             }
         );
+    }
+
+    #[test]
+    fn span_is_the_lines_between_the_markers() {
+        assert_eq!(span(SRC, "all").unwrap(), 4..10);
+        assert_eq!(span(SRC, "body").unwrap(), 6..8);
+        assert!(span(SRC, "nope").is_err());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use mdbook_preprocessor::book::{Book, BookItem};
 use crate::config::Config;
 use crate::directive::{self, Directive, Kind};
 use crate::index::{ChapterRef, Erratum, ExampleRow};
-use crate::project::{Example, Project};
+use crate::project::{Example, Project, WorkspaceFile};
 use crate::session::{self, Options};
 use crate::splice::{self, Env, ExampleView};
 use crate::verify;
@@ -216,10 +216,20 @@ pub fn process(
         views.insert(name.clone(), ExampleView { source, output });
     }
 
-    // 4. Expand.
+    // 4. Workspace files shown by `{{#code}}`, read in this build (so the
+    // page always shows the file as it is now; nothing to cache).
+    let code_files = read_code_files(&project, &chapters);
+    report.errors.extend(crate::coverage::check(
+        &project.workspace,
+        &config.require_shown,
+        &code_files.shown,
+    ));
+
+    // 5. Expand.
     let rows: Vec<ExampleRow> = example_rows(&project, &used, &chapters, &views);
     let env = Env {
         examples: &views,
+        code_files: &code_files.texts,
         book_root,
         example_rows: &rows,
         errata: &errata,
@@ -252,6 +262,44 @@ pub fn process(
     });
     report.errors.extend(expand_errors);
     Ok(report)
+}
+
+/// The files `{{#code}}` directives show: the text of each by path as
+/// written (for the pages), and which lines of which files the book shows
+/// (for `require-shown`).
+struct CodeFiles {
+    texts: BTreeMap<String, Result<String, String>>,
+    shown: crate::coverage::ShownFiles,
+}
+
+/// Reads every file named by a `{{#code}}` directive of the book, once per
+/// path as written, and records the regions shown.
+fn read_code_files(project: &Project, chapters: &[ChapterInfo]) -> CodeFiles {
+    let mut files: BTreeMap<String, Result<WorkspaceFile, String>> = BTreeMap::new();
+    let mut shown = crate::coverage::ShownFiles::default();
+    for d in chapters.iter().flat_map(|c| &c.directives) {
+        let Kind::Code { path, anchor } = &d.kind else {
+            continue;
+        };
+        let file = files
+            .entry(path.clone())
+            .or_insert_with(|| crate::project::read_workspace_file(&project.workspace, path));
+        let Ok(file) = file else { continue };
+        match anchor {
+            None => shown.whole(&file.canonical),
+            // An unknown anchor is reported when the page is expanded.
+            Some(a) => {
+                if let Ok(span) = crate::anchor::span(&file.text, a) {
+                    shown.lines(&file.canonical, span);
+                }
+            }
+        }
+    }
+    let texts = files
+        .into_iter()
+        .map(|(k, v)| (k, v.map(|f| f.text)))
+        .collect();
+    CodeFiles { texts, shown }
 }
 
 /// mdBook maps `README.md` to `index.md` for links and output.

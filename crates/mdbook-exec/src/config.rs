@@ -53,6 +53,11 @@ pub struct Config {
     /// Where cached outputs live; default `<target dir>/mdbook-exec`.
     #[serde(default)]
     pub cache_dir: Option<PathBuf>,
+    /// Files and directories (workspace-relative) every line of whose `.rs`
+    /// files must be shown by some `{{#code}}` directive (see
+    /// [`crate::coverage`]).
+    #[serde(default)]
+    pub require_shown: Vec<PathBuf>,
     /// Per-example settings, keyed by example name.
     #[serde(default)]
     pub examples: BTreeMap<String, ExampleConfig>,
@@ -193,6 +198,15 @@ impl Config {
         if self.max_output < 1024 {
             return Err(bad("`max-output` must be at least 1024 bytes".into()));
         }
+        for p in &self.require_shown {
+            if p.is_absolute() || p.components().any(|c| c == std::path::Component::ParentDir) {
+                return Err(bad(format!(
+                    "require-shown: `{}` must be a path inside the workspace, relative to its \
+                     root, without `..`",
+                    p.display()
+                )));
+            }
+        }
         for (name, ex) in &self.examples {
             if ex.timeout == Some(0) {
                 return Err(bad(format!(
@@ -277,6 +291,29 @@ mod tests {
         assert_eq!(c.timeout_for("big").as_secs(), 90);
         assert_eq!(c.data_for("big"), [PathBuf::from("book/data/m.toml")]);
         assert!(c.data_for("other").is_empty());
+    }
+
+    #[test]
+    fn require_shown_is_a_list_of_workspace_paths() {
+        assert!(parse("").unwrap().require_shown.is_empty());
+        let c = parse("require-shown = [\"crates/tinygpt/src\", \"src/lib.rs\"]").unwrap();
+        assert_eq!(
+            c.require_shown,
+            [
+                PathBuf::from("crates/tinygpt/src"),
+                PathBuf::from("src/lib.rs")
+            ]
+        );
+        assert!(parse("require-shown = \"crates\"").is_err(), "a list");
+        assert!(
+            parse("require_shown = []")
+                .unwrap_err()
+                .contains("require_shown")
+        );
+        for bad in ["/abs", "../up", "a/../../b"] {
+            let e = parse(&format!("require-shown = [\"{bad}\"]")).unwrap_err();
+            assert!(e.contains("inside the workspace"), "{bad}: {e}");
+        }
     }
 
     #[test]

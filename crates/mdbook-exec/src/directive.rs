@@ -1,7 +1,8 @@
 //! Finding and parsing directives in chapter text.
 //!
 //! A directive looks like mdBook's own `{{#include …}}`: `{{#example NAME}}`,
-//! `{{#example NAME:ANCHOR}}`, `{{#value NAME:KEY}}` and so on. They are found
+//! `{{#example NAME:ANCHOR}}`, `{{#value NAME:KEY}}` and so on;
+//! `{{#code PATH[:ANCHOR]}}` shows a workspace file that is not an example. They are found
 //! in chapter *text* only: pulldown-cmark's offset iterator tells which byte
 //! ranges are code spans, code blocks or HTML comments, and a `{{#` inside one
 //! of those is left alone. `\{{#…}}` is mdBook's escape: it is skipped here
@@ -43,6 +44,15 @@ pub enum Kind {
         /// Example name.
         name: String,
         /// Anchor whose region is shown.
+        anchor: Option<String>,
+    },
+    /// `{{#code PATH[:ANCHOR]}}`: a region of a workspace source file that
+    /// is not an example (a library's code), shown like `{{#source}}`.
+    Code {
+        /// The file, relative to the workspace root, as written (checked by
+        /// [`workspace_path`]: relative, never leaving the workspace).
+        path: String,
+        /// Anchor whose region is shown instead of the whole file.
         anchor: Option<String>,
     },
     /// `{{#output NAME}}`: verified output only.
@@ -108,6 +118,7 @@ impl Kind {
             | Kind::Solution { name }
             | Kind::Value { name, .. } => Some(name),
             Kind::Render { .. }
+            | Kind::Code { .. }
             | Kind::ExampleIndex
             | Kind::ErrataIndex
             | Kind::Anchor(_)
@@ -129,6 +140,7 @@ impl Kind {
         !matches!(
             self,
             Kind::Source { .. }
+                | Kind::Code { .. }
                 | Kind::Render { .. }
                 | Kind::ExampleIndex
                 | Kind::ErrataIndex
@@ -160,6 +172,7 @@ const MDBOOK_DIRECTIVES: &[&str] = &[
 const OUR_DIRECTIVES: &[&str] = &[
     "example",
     "source",
+    "code",
     "output",
     "output-md",
     "figure",
@@ -298,6 +311,28 @@ pub fn parse_body(body: &str) -> Result<Option<Kind>, String> {
                 }
             }
         }
+        "code" => {
+            let arg = args;
+            if arg.is_empty() {
+                return Err(format!(
+                    "`{shown}` needs a file, relative to the workspace root, e.g. \
+                     `{{{{#code crates/tinygpt/src/model.rs:forward}}}}`"
+                ));
+            }
+            if arg.split_whitespace().count() > 1 {
+                return Err(format!(
+                    "`{shown}` takes one argument (PATH or PATH:ANCHOR), found `{arg}`"
+                ));
+            }
+            let (path, anchor) = split_colon(arg);
+            workspace_path(path).map_err(|why| format!("`{shown}`: {why}"))?;
+            Kind::Code {
+                path: path.to_owned(),
+                anchor: anchor
+                    .map(|a| identifier(a, "anchor", &shown))
+                    .transpose()?,
+            }
+        }
         "output" | "output-md" | "solution" => {
             let arg = one_arg("an example name")?;
             if arg.contains(':') {
@@ -393,6 +428,52 @@ fn split_colon(arg: &str) -> (&str, Option<&str>) {
         Some((a, b)) => (a, Some(b)),
         None => (arg, None),
     }
+}
+
+/// Checks a `{{#code}}` path without touching the file system: it must be
+/// relative to the workspace root and must not climb out of it with `..`.
+/// Returns the path with `.` and resolved `..` components removed.
+/// (Symlinks out of the workspace and non-files are refused when the file
+/// is read, see [`crate::project::read_workspace_file`].)
+pub fn workspace_path(path: &str) -> Result<std::path::PathBuf, String> {
+    use std::path::{Component, Path, PathBuf};
+    if path.is_empty() {
+        return Err("the path is empty; name a file relative to the workspace root".to_owned());
+    }
+    let p = Path::new(path);
+    if p.is_absolute() || path.starts_with(['/', '\\']) || p.has_root() {
+        return Err(format!(
+            "`{path}` is an absolute path; write it relative to the workspace root, e.g. \
+             `crates/tinygpt/src/model.rs`"
+        ));
+    }
+    if path.contains('\\') {
+        return Err(format!("`{path}` uses `\\`; separate directories with `/`"));
+    }
+    let mut normal = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::Normal(part) => normal.push(part),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !normal.pop() {
+                    return Err(format!(
+                        "`{path}` leads outside the workspace (`..` above its root); only files \
+                         inside the workspace can be shown"
+                    ));
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => {
+                return Err(format!(
+                    "`{path}` is an absolute path; write it relative to the workspace root"
+                ));
+            }
+        }
+    }
+    if normal.as_os_str().is_empty() {
+        return Err(format!("`{path}` is the workspace root itself, not a file"));
+    }
+    Ok(normal)
 }
 
 fn example_name(name: &str, shown: &str) -> Result<String, String> {

@@ -16,7 +16,7 @@
 //! skipped), [`compile`] and [`run`] (cargo, processes), [`session`] (getting
 //! outputs), [`verify`] (comparison and diffs), [`render`], [`markdown`],
 //! [`template`] and [`index`] (what replaces a directive), [`splice`] (one
-//! chapter), [`book`] (the whole book), [`bless`] and [`testing`] (the
+//! chapter), [`book`] (the whole book), [`coverage`] (`require-shown`), [`bless`] and [`testing`] (the
 //! front end's and the tests' entry points).
 
 // Stdout belongs to mdBook's preprocessor protocol.
@@ -28,6 +28,7 @@ pub mod book;
 pub mod cache;
 pub mod compile;
 pub mod config;
+pub mod coverage;
 pub mod directive;
 pub mod fingerprint;
 pub mod index;

@@ -146,6 +146,65 @@ impl Example {
     }
 }
 
+/// A workspace file shown by `{{#code}}`, read at build time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceFile {
+    /// The path as the directive wrote it, normalised (no `.`, no `..`).
+    pub rel: PathBuf,
+    /// The file itself, canonical (symlinks resolved).
+    pub canonical: PathBuf,
+    /// Its text.
+    pub text: String,
+}
+
+/// Reads `rel` (a path as written in `{{#code PATH}}`) relative to the
+/// canonical `workspace`. Refused, with a message saying what to write
+/// instead: absolute paths, `..` that leaves the workspace, a symlink (at
+/// any level) that leads outside it, anything that is not a regular file,
+/// and text that is not UTF-8.
+pub fn read_workspace_file(workspace: &Path, rel: &str) -> Result<WorkspaceFile, String> {
+    let normal = crate::directive::workspace_path(rel)?;
+    let joined = workspace.join(&normal);
+    let canonical = match joined.canonicalize() {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "there is no file `{rel}` in the workspace ({}); the path is relative to the \
+                 workspace root",
+                workspace.display()
+            ));
+        }
+        Err(e) => return Err(format!("cannot read `{rel}`: {e}")),
+    };
+    if !canonical.starts_with(workspace) {
+        return Err(format!(
+            "`{rel}` is a link to {}, outside the workspace; only files inside the workspace \
+             can be shown",
+            canonical.display()
+        ));
+    }
+    if !canonical.is_file() {
+        return Err(format!(
+            "`{rel}` is not a file (a directory or a special file); name one source file, \
+             e.g. `{}/lib.rs`",
+            normal.display()
+        ));
+    }
+    let bytes = std::fs::read(&canonical).map_err(|e| format!("cannot read `{rel}`: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "`{rel}` is not UTF-8 text (invalid byte at offset {}); only source files can be \
+             shown",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(WorkspaceFile {
+        rel: normal,
+        canonical,
+        text,
+    })
+}
+
 /// Whether `path`, with symlinks resolved, lies inside `dir` (canonical).
 pub fn is_inside(path: &Path, dir: &Path) -> bool {
     path.canonicalize().is_ok_and(|p| p.starts_with(dir))
@@ -183,6 +242,37 @@ mod tests {
         let p = Project::discover(t.path()).unwrap();
         assert!(p.examples.is_empty());
         assert_eq!(p.unsafe_paths[0].0, "evil");
+    }
+
+    #[test]
+    fn workspace_files_are_read_and_escapes_refused() {
+        let t = tempfile::tempdir().unwrap();
+        let ws = t.path().join("ws");
+        std::fs::create_dir_all(ws.join("crates/a/src")).unwrap();
+        std::fs::write(ws.join("crates/a/src/lib.rs"), "pub fn f() {}\n").unwrap();
+        std::fs::write(t.path().join("secret.rs"), "x").unwrap();
+        let ws = ws.canonicalize().unwrap();
+        let f = read_workspace_file(&ws, "crates/./a/../a/src/lib.rs").unwrap();
+        assert_eq!(f.rel, Path::new("crates/a/src/lib.rs"));
+        assert_eq!(f.text, "pub fn f() {}\n");
+        let err = |rel: &str| read_workspace_file(&ws, rel).unwrap_err();
+        assert!(err("/etc/passwd").contains("absolute path"));
+        assert!(err("../secret.rs").contains("outside the workspace"));
+        assert!(err("crates/../../secret.rs").contains("outside the workspace"));
+        assert!(err("crates/a/src").contains("not a file"));
+        assert!(err("crates/a/src/nope.rs").contains("no file `crates/a/src/nope.rs`"));
+        std::fs::write(ws.join("bin.rs"), [0xff, 0xfe]).unwrap();
+        assert!(err("bin.rs").contains("not UTF-8"));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(t.path().join("secret.rs"), ws.join("evil.rs")).unwrap();
+            std::os::unix::fs::symlink(t.path(), ws.join("up")).unwrap();
+            assert!(err("evil.rs").contains("outside the workspace"));
+            assert!(err("up/secret.rs").contains("outside the workspace"));
+            // A link that stays inside is fine.
+            std::os::unix::fs::symlink(ws.join("crates/a/src/lib.rs"), ws.join("in.rs")).unwrap();
+            assert_eq!(read_workspace_file(&ws, "in.rs").unwrap().text, f.text);
+        }
     }
 
     #[test]

@@ -88,19 +88,21 @@ pub fn run_command(name: &str) -> String {
     format!("cargo run --example {name}")
 }
 
-/// The source block.
+/// The source block of an example.
 pub fn source(name: &str, code: &str, anchor: Option<&str>) -> String {
+    source_block(&format!("examples/{name}.rs"), code, anchor)
+}
+
+/// A source block labelled with `path` (and the anchor, if any).
+fn source_block(path: &str, code: &str, anchor: Option<&str>) -> String {
     let mut out = String::new();
     let label = match anchor {
         Some(a) => format!(
-            "<span class=\"exec-path\">examples/{}.rs</span> <span class=\"exec-anchor\">片段 {}</span>",
-            escape(name),
+            "<span class=\"exec-path\">{}</span> <span class=\"exec-anchor\">片段 {}</span>",
+            escape(path),
             escape(a)
         ),
-        None => format!(
-            "<span class=\"exec-path\">examples/{}.rs</span>",
-            escape(name)
-        ),
+        None => format!("<span class=\"exec-path\">{}</span>", escape(path)),
     };
     let _ = write!(
         out,
@@ -109,6 +111,16 @@ pub fn source(name: &str, code: &str, anchor: Option<&str>) -> String {
         escape_pre(code)
     );
     out
+}
+
+/// `{{#code PATH[:ANCHOR]}}`: a workspace file's code, labelled with its
+/// path, styled like `{{#source}}`.
+pub fn code_file(path: &str, code: &str, anchor: Option<&str>) -> String {
+    format!(
+        "<div class=\"exec exec-source-only exec-code\" data-file=\"{}\">\n{}\n</div>",
+        escape(path),
+        source_block(path, code, anchor)
+    )
 }
 
 /// The labelled, verified output block.

@@ -28,6 +28,9 @@ pub struct ExampleView {
 pub struct Env<'a> {
     /// Examples by name.
     pub examples: &'a BTreeMap<String, ExampleView>,
+    /// Files shown by `{{#code PATH}}`, keyed by PATH as written: the text
+    /// (read in this build) or why it cannot be shown.
+    pub code_files: &'a BTreeMap<String, Result<String, String>>,
     /// The book root (templates and data files are relative to it).
     pub book_root: &'a Path,
     /// Rows of the example index.
@@ -143,6 +146,19 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
             let v = view(name)?;
             let code = code_of(v, anchor.as_deref())?;
             Ok(render::source_only(name, &code, anchor.as_deref()))
+        }
+        Kind::Code { path, anchor } => {
+            let text = env
+                .code_files
+                .get(path)
+                .ok_or_else(|| format!("`{path}` was not read (no workspace to read it from)"))?
+                .as_ref()
+                .map_err(|why| format!("{{{{#code {path}}}}}: {why}"))?;
+            let code = match anchor {
+                None => crate::anchor::whole(text),
+                Some(a) => crate::anchor::region(text, a).map_err(|e| format!("{path}: {e}"))?,
+            };
+            Ok(render::code_file(path, &code, anchor.as_deref()))
         }
         Kind::Output { name } => {
             let v = view(name)?;

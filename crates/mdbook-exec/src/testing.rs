@@ -152,6 +152,7 @@ pub fn check_expand(src: &str) -> Result<(), String> {
     );
     let env = Env {
         examples: &examples,
+        code_files: &BTreeMap::new(),
         book_root: Path::new("/nonexistent-book-root"),
         example_rows: &[],
         errata: &[],

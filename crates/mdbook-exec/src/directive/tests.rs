@@ -227,3 +227,40 @@ fn suggestions() {
     );
     assert_eq!(closest("zzz", ["attention_softmax"]), None);
 }
+
+#[test]
+fn code_directive_takes_a_workspace_relative_path() {
+    assert_eq!(
+        kinds("{{#code crates/tinygpt/src/model.rs:forward}}\n\n{{#code src/lib.rs}}\n"),
+        [
+            Kind::Code {
+                path: "crates/tinygpt/src/model.rs".into(),
+                anchor: Some("forward".into()),
+            },
+            Kind::Code {
+                path: "src/lib.rs".into(),
+                anchor: None,
+            },
+        ]
+    );
+    for (bad, why) in [
+        ("/etc/passwd", "absolute path"),
+        ("../x.rs", "leads outside the workspace"),
+        ("a/../../x.rs", "leads outside the workspace"),
+        ("a\\b.rs", "separate directories with `/`"),
+        (".", "the workspace root itself"),
+        ("a.rs:", "anchor `` must be non-empty"),
+        ("a.rs:x y", "takes one argument"),
+    ] {
+        let e = errors(&format!("{{{{#code {bad}}}}}\n"));
+        assert_eq!(e.len(), 1, "{bad}");
+        assert!(
+            e[0].starts_with("1: ") && e[0].contains(why),
+            "{bad}: {e:?}"
+        );
+    }
+    assert_eq!(
+        workspace_path("a/./b/../c.rs").unwrap(),
+        std::path::Path::new("a/c.rs")
+    );
+}

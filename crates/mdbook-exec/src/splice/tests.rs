@@ -21,6 +21,7 @@ fn env_with(out: Result<&str, &str>) -> BTreeMap<String, ExampleView> {
 fn run(src: &str, examples: &BTreeMap<String, ExampleView>) -> (String, Vec<String>) {
     let env = Env {
         examples,
+        code_files: &BTreeMap::new(),
         book_root: Path::new("."),
         example_rows: &[],
         errata: &[],
