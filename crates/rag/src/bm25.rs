@@ -37,7 +37,14 @@ impl Bm25 {
         }
         let len: Vec<usize> = docs.iter().map(Vec::len).collect();
         let avgdl = len.iter().sum::<usize>() as f64 / docs.len().max(1) as f64;
-        Bm25 { k1, b, tf, len, avgdl, df }
+        Bm25 {
+            k1,
+            b,
+            tf,
+            len,
+            avgdl,
+            df,
+        }
     }
 
     /// 逆文档频率 ln(1 + (N − df + 0.5) / (df + 0.5))：Lucene 的写法，恒为正。

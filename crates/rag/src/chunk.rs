@@ -187,7 +187,11 @@ fn push(
         heading,
         start,
         end,
-        text: chars[start..end].iter().collect::<String>().trim().to_string(),
+        text: chars[start..end]
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_string(),
     });
 }
 
@@ -239,7 +243,14 @@ mod tests {
         let p = prose_of_markdown(MD);
         let c = chunk_markdown("d", &p, 13, 0).unwrap();
         let texts: Vec<&str> = c.iter().map(|c| c.text.as_str()).collect();
-        assert_eq!(texts, ["# 标题\n\n第一段。很短。", "第二段有一个数 〈数〉。", "**勘误：提示框。**"]);
+        assert_eq!(
+            texts,
+            [
+                "# 标题\n\n第一段。很短。",
+                "第二段有一个数 〈数〉。",
+                "**勘误：提示框。**"
+            ]
+        );
         assert!(c.iter().all(|c| c.end - c.start <= 13));
         assert_eq!(c[1].heading, "标题");
         assert_eq!(c.iter().map(|c| c.id).collect::<Vec<_>>(), [0, 1, 2]);
@@ -268,7 +279,10 @@ mod tests {
         assert_eq!(chunk_markdown("d", "x", 0, 0), Err(ChunkError::ZeroSize));
         assert_eq!(
             fixed_windows("d", "x", 3, 3, 0),
-            Err(ChunkError::OverlapTooLarge { size: 3, overlap: 3 })
+            Err(ChunkError::OverlapTooLarge {
+                size: 3,
+                overlap: 3
+            })
         );
     }
 }

@@ -56,6 +56,44 @@ pub enum DatasetError {
     /// 两个查询用了同一个编号。
     #[error("查询编号重复：{0}")]
     DuplicateId(String),
+    /// 读不了语料目录或其中的文件。
+    #[error("读取 {path} 失败：{source}")]
+    Io {
+        /// 出错的路径。
+        path: String,
+        /// 底层错误。
+        source: std::io::Error,
+    },
+}
+
+/// 读一个目录下的全部 `.md` 文件，按文件名排序，返回 (文件名，正文)。
+/// 正文是 [`crate::prose_of_markdown`] 的结果。
+pub fn load_docs(dir: &str) -> Result<Vec<(String, String)>, DatasetError> {
+    let io = |source| DatasetError::Io {
+        path: dir.to_string(),
+        source,
+    };
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(io)?;
+    paths.retain(|p| p.extension().is_some_and(|e| e == "md"));
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).map_err(|source| DatasetError::Io {
+                path: p.display().to_string(),
+                source,
+            })?;
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Ok((name, crate::prose_of_markdown(&text)))
+        })
+        .collect()
 }
 
 impl QuerySet {
@@ -78,6 +116,22 @@ pub fn relevant_chunks(
     docs: &[(String, String)],
     chunks: &[Chunk],
 ) -> Result<Vec<usize>, DatasetError> {
+    let spans = answer_spans(q, docs)?;
+    let mut out: Vec<usize> = chunks
+        .iter()
+        .filter(|c| c.doc == q.doc && spans.iter().any(|&(s, e)| c.start < e && s < c.end))
+        .map(|c| c.id)
+        .collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// 查询的每个答案片段在文档正文中的每一处出现，以字符区间 `[start, end)` 表示。
+/// 某个片段一处也找不到时报错。
+pub fn answer_spans(
+    q: &LabelledQuery,
+    docs: &[(String, String)],
+) -> Result<Vec<(usize, usize)>, DatasetError> {
     let Some((_, prose)) = docs.iter().find(|(name, _)| *name == q.doc) else {
         return Err(DatasetError::UnknownDoc {
             query: q.id.clone(),
@@ -86,28 +140,21 @@ pub fn relevant_chunks(
     };
     let mut out = Vec::new();
     for a in &q.answer {
-        let spans: Vec<(usize, usize)> = prose
-            .match_indices(a.as_str())
-            .map(|(byte, _)| {
+        let before = out.len();
+        if !a.is_empty() {
+            out.extend(prose.match_indices(a.as_str()).map(|(byte, _)| {
                 let s = prose[..byte].chars().count();
                 (s, s + a.chars().count())
-            })
-            .collect();
-        if spans.is_empty() || a.is_empty() {
+            }));
+        }
+        if out.len() == before {
             return Err(DatasetError::AnswerNotFound {
                 query: q.id.clone(),
                 doc: q.doc.clone(),
                 answer: a.clone(),
             });
         }
-        for c in chunks.iter().filter(|c| c.doc == q.doc) {
-            if spans.iter().any(|&(s, e)| c.start < e && s < c.end) {
-                out.push(c.id);
-            }
-        }
     }
-    out.sort_unstable();
-    out.dedup();
     Ok(out)
 }
 
@@ -131,7 +178,10 @@ kind = "词面一致"
         let docs = vec![("a".to_string(), "0123456789".to_string())];
         let chunks = fixed_windows("a", &docs[0].1, 4, 0, 0).unwrap();
         // 窗口 0123 | 4567 | 89：答案 3456 跨过了第一个边界
-        assert_eq!(relevant_chunks(&set.queries[0], &docs, &chunks).unwrap(), [0, 1]);
+        assert_eq!(
+            relevant_chunks(&set.queries[0], &docs, &chunks).unwrap(),
+            [0, 1]
+        );
     }
 
     #[test]
@@ -148,7 +198,13 @@ kind = "词面一致"
     #[test]
     fn duplicate_ids_and_bad_toml_are_errors() {
         let twice = format!("{SET}{SET}");
-        assert!(matches!(QuerySet::from_toml(&twice), Err(DatasetError::DuplicateId(_))));
-        assert!(matches!(QuerySet::from_toml("query = 3"), Err(DatasetError::Parse(_))));
+        assert!(matches!(
+            QuerySet::from_toml(&twice),
+            Err(DatasetError::DuplicateId(_))
+        ));
+        assert!(matches!(
+            QuerySet::from_toml("query = 3"),
+            Err(DatasetError::Parse(_))
+        ));
     }
 }

@@ -13,7 +13,11 @@ pub fn recall_at_k(ranked: &[usize], relevant: &[usize], k: usize) -> f64 {
     if relevant.is_empty() {
         return 0.0;
     }
-    let hits = ranked.iter().take(k).filter(|i| relevant.contains(i)).count();
+    let hits = ranked
+        .iter()
+        .take(k)
+        .filter(|i| relevant.contains(i))
+        .count();
     hits as f64 / relevant.len() as f64
 }
 

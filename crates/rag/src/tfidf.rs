@@ -36,7 +36,11 @@ impl TfIdf {
         let q = weigh(&count(query), &self.idf);
         self.vectors
             .iter()
-            .map(|d| q.iter().map(|(t, w)| w * d.get(t).copied().unwrap_or(0.0)).sum())
+            .map(|d| {
+                q.iter()
+                    .map(|(t, w)| w * d.get(t).copied().unwrap_or(0.0))
+                    .sum()
+            })
             .collect()
     }
 }
