@@ -2,8 +2,8 @@
 
 use guide_support::{Table, fixed, value};
 use rag::{
-    Bm25, Chunk, DatasetError, QuerySet, TfIdf, bigrams, chunk_markdown, coverage_score, load_docs,
-    mean, rank, recall_at_k, reciprocal_rank, relevant_chunks, unigrams_and_bigrams,
+    Bench, Bm25, Chunk, DatasetError, TfIdf, bigrams, chunk_markdown, coverage_score, mean, rank,
+    recall_at_k, reciprocal_rank, unigrams_and_bigrams,
 };
 
 const SNAPSHOT: &str = "book/data/rag/snapshot";
@@ -78,23 +78,10 @@ fn methods<'a>(chunks: &'a [Chunk], bm25: &'a Bm25, tfidf: &'a TfIdf) -> Vec<Met
 
 fn main() -> Result<(), DatasetError> {
     // ANCHOR: corpus
-    let docs = load_docs(SNAPSHOT)?;
-    let mut chunks: Vec<Chunk> = Vec::new();
-    for (name, prose) in &docs {
-        let next = chunks.len();
-        chunks.extend(chunk_markdown(name, prose, MAX_CHARS, next).expect("MAX_CHARS > 0"));
-    }
-    let set = QuerySet::from_toml(&std::fs::read_to_string(QUERIES).map_err(|source| {
-        DatasetError::Io {
-            path: QUERIES.to_string(),
-            source,
-        }
-    })?)?;
-    let relevant: Vec<Vec<usize>> = set
-        .queries
-        .iter()
-        .map(|q| relevant_chunks(q, &docs, &chunks))
-        .collect::<Result<_, _>>()?;
+    let bench = Bench::load(SNAPSHOT, QUERIES, |doc, prose, first| {
+        chunk_markdown(doc, prose, MAX_CHARS, first)
+    })?;
+    let (docs, chunks, relevant) = (&bench.docs, &bench.chunks, &bench.relevant);
     let bm25 = Bm25::new(
         &chunks.iter().map(|c| bigrams(&c.text)).collect::<Vec<_>>(),
         1.2,
@@ -115,12 +102,12 @@ fn main() -> Result<(), DatasetError> {
     value("docs", docs.len());
     value("chunks", chunks.len());
     value("mean_chunk_chars", fixed(mean(&lens), 0));
-    value("queries", set.queries.len());
+    value("queries", bench.queries.len());
     let multi = relevant.iter().filter(|r| r.len() > 1).count();
     value("queries_with_several_relevant", multi);
     println!();
 
-    let methods = methods(&chunks, &bm25, &tfidf);
+    let methods = methods(chunks, &bm25, &tfidf);
     // ANCHOR: evaluate
     let ks = [1, 3, 5, 10];
     let mut t = Table::numeric([
@@ -133,12 +120,12 @@ fn main() -> Result<(), DatasetError> {
     ]);
     let mut ranks: Vec<Vec<usize>> = Vec::new(); // 每种方法、每个查询：第一个相关块的名次
     for m in &methods {
-        let runs: Vec<Vec<usize>> = set.queries.iter().map(|q| (m.run)(&q.text)).collect();
+        let runs: Vec<Vec<usize>> = bench.queries.iter().map(|q| (m.run)(&q.text)).collect();
         let mut row = vec![m.name.to_string()];
         for k in ks {
             let r: Vec<f64> = runs
                 .iter()
-                .zip(&relevant)
+                .zip(relevant)
                 .map(|(x, rel)| recall_at_k(x, rel, k))
                 .collect();
             row.push(fixed(mean(&r), 3));
@@ -146,7 +133,7 @@ fn main() -> Result<(), DatasetError> {
         }
         let rr: Vec<f64> = runs
             .iter()
-            .zip(&relevant)
+            .zip(relevant)
             .map(|(x, rel)| reciprocal_rank(x, rel, 10))
             .collect();
         row.push(fixed(mean(&rr), 3));
@@ -154,7 +141,7 @@ fn main() -> Result<(), DatasetError> {
         t.row(row);
         ranks.push(
             runs.iter()
-                .zip(&relevant)
+                .zip(relevant)
                 .map(|(x, rel)| x.iter().position(|i| rel.contains(i)).map_or(0, |p| p + 1))
                 .collect(),
         );
@@ -165,21 +152,21 @@ fn main() -> Result<(), DatasetError> {
     println!();
 
     // 按查询类型分开看召回率@5
-    let mut kinds: Vec<&str> = set.queries.iter().map(|q| q.kind.as_str()).collect();
+    let mut kinds: Vec<&str> = bench.queries.iter().map(|q| q.kind.as_str()).collect();
     kinds.sort_unstable();
     kinds.dedup();
     let mut header = vec!["查询类型（个数）".to_string()];
     header.extend(methods.iter().map(|m| m.key.to_string()));
     let mut t = Table::numeric(header);
     for kind in &kinds {
-        let idx: Vec<usize> = (0..set.queries.len())
-            .filter(|&i| set.queries[i].kind == *kind)
+        let idx: Vec<usize> = (0..bench.queries.len())
+            .filter(|&i| bench.queries[i].kind == *kind)
             .collect();
         let mut row = vec![format!("{kind}（{}）", idx.len())];
         for m in &methods {
             let r: Vec<f64> = idx
                 .iter()
-                .map(|&i| recall_at_k(&(m.run)(&set.queries[i].text), &relevant[i], 5))
+                .map(|&i| recall_at_k(&(m.run)(&bench.queries[i].text), &relevant[i], 5))
                 .collect();
             row.push(fixed(mean(&r), 3));
         }
@@ -193,7 +180,7 @@ fn main() -> Result<(), DatasetError> {
     let mut header = vec!["查询".to_string(), "类型".to_string(), "相关块".to_string()];
     header.extend(methods.iter().map(|m| m.key.to_string()));
     let mut t = Table::numeric(header);
-    for (i, q) in set.queries.iter().enumerate() {
+    for (i, q) in bench.queries.iter().enumerate() {
         let mut row = vec![
             q.id.clone(),
             q.kind.clone(),

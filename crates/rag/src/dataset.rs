@@ -56,6 +56,9 @@ pub enum DatasetError {
     /// 两个查询用了同一个编号。
     #[error("查询编号重复：{0}")]
     DuplicateId(String),
+    /// 分块参数不合法。
+    #[error("{0}")]
+    Chunk(#[from] crate::ChunkError),
     /// 读不了语料目录或其中的文件。
     #[error("读取 {path} 失败：{source}")]
     Io {
@@ -156,6 +159,50 @@ pub fn answer_spans(
         }
     }
     Ok(out)
+}
+
+/// 一套评测：语料、分好的块、查询集和每个查询的相关块。
+#[derive(Debug, Clone)]
+pub struct Bench {
+    /// (文档名，正文)，按文件名排序。
+    pub docs: Vec<(String, String)>,
+    /// 全部块，编号从 0 连续。
+    pub chunks: Vec<Chunk>,
+    /// 查询，按文件中的顺序。
+    pub queries: Vec<LabelledQuery>,
+    /// 每个查询的相关块编号。
+    pub relevant: Vec<Vec<usize>>,
+}
+
+impl Bench {
+    /// 读语料目录和查询集文件，用 `chunker(文档名, 正文, 第一块的编号)` 分块，算出相关块。
+    pub fn load(
+        dir: &str,
+        queries: &str,
+        chunker: impl Fn(&str, &str, usize) -> Result<Vec<Chunk>, crate::ChunkError>,
+    ) -> Result<Bench, DatasetError> {
+        let docs = load_docs(dir)?;
+        let text = std::fs::read_to_string(queries).map_err(|source| DatasetError::Io {
+            path: queries.to_string(),
+            source,
+        })?;
+        let set = QuerySet::from_toml(&text)?;
+        let mut chunks: Vec<Chunk> = Vec::new();
+        for (name, prose) in &docs {
+            chunks.extend(chunker(name, prose, chunks.len())?);
+        }
+        let relevant = set
+            .queries
+            .iter()
+            .map(|q| relevant_chunks(q, &docs, &chunks))
+            .collect::<Result<_, _>>()?;
+        Ok(Bench {
+            docs,
+            chunks,
+            queries: set.queries,
+            relevant,
+        })
+    }
 }
 
 #[cfg(test)]

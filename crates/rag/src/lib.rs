@@ -15,7 +15,7 @@ pub mod tokenize;
 pub use bm25::Bm25;
 pub use chunk::{Chunk, ChunkError, chunk_markdown, fixed_windows, prose_of_markdown};
 pub use dataset::{
-    DatasetError, LabelledQuery, QuerySet, answer_spans, load_docs, relevant_chunks,
+    Bench, DatasetError, LabelledQuery, QuerySet, answer_spans, load_docs, relevant_chunks,
 };
 pub use metrics::{mean, rank, recall_at_k, reciprocal_rank};
 pub use rerank::coverage_score;
