@@ -113,6 +113,7 @@ fn sentences(chars: &[char], a: usize, b: usize) -> Vec<(usize, usize)> {
     out
 }
 
+// ANCHOR: chunk
 /// 按段落打包：相邻段落依次放进同一块，直到再放一段就会超过 `max_chars` 个字符；
 /// 一段本身太长时按句子打包；一句本身太长时硬切。
 /// 每块记下它开头处最近的标题；`first_id` 是第一块的编号。
@@ -171,6 +172,8 @@ pub fn chunk_markdown(
     }
     Ok(out)
 }
+
+// ANCHOR_END: chunk
 
 fn push(
     out: &mut Vec<Chunk>,

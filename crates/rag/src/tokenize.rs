@@ -35,6 +35,7 @@ fn runs(text: &str) -> Vec<(Class, Vec<char>)> {
     out
 }
 
+// ANCHOR: bigrams
 /// 字二元组：每段汉字取所有相邻两字（只有一个字的段保留这个字），拉丁词整词小写。
 ///
 /// “置信学习”→“置信”“信学”“学习”。“信学”不是词，但它对检索无害：
@@ -50,6 +51,8 @@ pub fn bigrams(text: &str) -> Vec<String> {
     }
     out
 }
+
+// ANCHOR_END: bigrams
 
 /// 单字加二元组：单字让同义改写（“降低”与“减少”都含“降”或“少”之类）还有一点重叠，
 /// 代价是更多偶然匹配。供 TF-IDF 用。
