@@ -4,6 +4,7 @@
 //! 所有打分都是单线程、固定求和顺序的 f64 运算，`ln` 走 `libm`，
 //! 词表用 `BTreeMap`，因此在任何机器上都给出逐位相同的分数和排序。
 
+pub mod assistant;
 pub mod bm25;
 pub mod chunk;
 pub mod dataset;
