@@ -1,6 +1,6 @@
 //! 提示注入的防御与它们的极限：分隔标记、datamarking、指令层级、工具白名单、确认、输出过滤、最小权限，各自对一种普通攻击和一种针对它的变体，结果由确定性的模拟器（不是语言模型）给出。
 
-use guide_support::{Table, value};
+use guide_support::Table;
 use rag::assistant::{
     CLOSE, Doc, Guard, Message, OPEN, Outcome, Policy, channelled_prompt, datamarked_prompt,
     delimited_prompt, demo_knowledge_base, naive_prompt, retrieve, simulate,
@@ -200,13 +200,8 @@ fn main() {
     // ANCHOR_END: trials
 
     let mut t = Table::new(["防御", "攻击", "模拟器的动作", "结果"]);
-    let (mut leaked, mut blocked) = (0, 0);
     for tr in &trials {
         let (action, outcome) = run(tr);
-        match outcome {
-            Outcome::Sent { .. } | Outcome::Fetched(_) => leaked += 1,
-            _ => blocked += 1,
-        }
         t.row([
             tr.defence.to_string(),
             tr.attack.to_string(),
@@ -214,9 +209,6 @@ fn main() {
             outcome.to_string(),
         ]);
     }
+    // 只打印表格：这个输出以 Markdown 表格的形式嵌进正文
     print!("{}", t.markdown());
-    println!();
-    value("trials", trials.len());
-    value("leaked", leaked);
-    value("blocked", blocked);
 }
