@@ -22,8 +22,8 @@ fn main() -> Result<(), DatasetError> {
     )?;
     let terms: Vec<Vec<String>> = bench.chunks.iter().map(|c| bigrams(&c.text)).collect();
     // 查询编号从 1 起：q01、q03……是调参集，q02、q04……是报告集
-    let tune = |i: usize| i % 2 == 0;
-    let report = |i: usize| i % 2 == 1;
+    let tune = |i: usize| i.is_multiple_of(2);
+    let report = |i: usize| !i.is_multiple_of(2);
     let mut t = Table::numeric(["k1", "b", "调参集 MRR@10", "报告集 MRR@10"]);
     let mut best: Option<(f64, f64, f64)> = None;
     for k1 in [0.6, 1.2, 2.0] {

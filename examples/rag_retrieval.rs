@@ -14,11 +14,14 @@ const MAX_CHARS: usize = 300;
 const CANDIDATES: usize = 20;
 
 // ANCHOR: methods
-/// 一种检索方法：给定查询，返回全部块按相关程度排好的编号。
+/// 给定查询，返回全部块按相关程度排好的编号。
+type Retriever<'a> = Box<dyn Fn(&str) -> Vec<usize> + 'a>;
+
+/// 一种检索方法。
 struct Method<'a> {
     name: &'static str,
     key: &'static str,
-    run: Box<dyn Fn(&str) -> Vec<usize> + 'a>,
+    run: Retriever<'a>,
 }
 
 fn methods<'a>(chunks: &'a [Chunk], bm25: &'a Bm25, tfidf: &'a TfIdf) -> Vec<Method<'a>> {

@@ -315,17 +315,17 @@ fn encode(body: &str, sentence: &str) -> String {
 /// 和含“回答”的句子（回答用户）。
 fn instruction(s: &str, msgs: &[Message]) -> Option<Action> {
     let clean: String = s.chars().filter(|&c| c != DATAMARK).collect();
-    if let Some(p) = clean.find("http") {
-        if clean.contains("打开") {
-            let url: String = clean[p..]
-                .chars()
-                .take_while(|c| !c.is_whitespace() && !matches!(c, '，' | '。' | '”'))
-                .collect();
-            let email = profile_email(msgs).unwrap_or_default();
-            return Some(Action::FetchUrl(
-                url.replace("{邮箱}", &encode(&email, &clean)),
-            ));
-        }
+    if let Some(p) = clean.find("http")
+        && clean.contains("打开")
+    {
+        let url: String = clean[p..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, '，' | '。' | '”'))
+            .collect();
+        let email = profile_email(msgs).unwrap_or_default();
+        return Some(Action::FetchUrl(
+            url.replace("{邮箱}", &encode(&email, &clean)),
+        ));
     }
     if clean.contains("发到") {
         let to = email_in(&clean)?;
@@ -426,10 +426,10 @@ impl Guard {
             Action::SendEmail { to, body } => ("send_email", to, body),
             Action::FetchUrl(url) => ("fetch_url", url, url),
         };
-        if let Some(allowed) = &self.allowed_tools {
-            if !allowed.contains(&tool) {
-                return Outcome::Blocked(format!("工具白名单里没有 {tool}"));
-            }
+        if let Some(allowed) = &self.allowed_tools
+            && !allowed.contains(&tool)
+        {
+            return Outcome::Blocked(format!("工具白名单里没有 {tool}"));
         }
         if let Some(s) = self
             .blocked_strings

@@ -101,8 +101,8 @@ fn heading_of(line: &str) -> Option<String> {
 fn sentences(chars: &[char], a: usize, b: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut s = a;
-    for i in a..b {
-        if matches!(chars[i], '。' | '！' | '？' | '；' | '\n') {
+    for (i, c) in chars.iter().enumerate().take(b).skip(a) {
+        if matches!(c, '。' | '！' | '？' | '；' | '\n') {
             out.push((s, i + 1));
             s = i + 1;
         }
