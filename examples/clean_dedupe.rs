@@ -1,31 +1,7 @@
 //! 数据清洗流水线：先规范化(NFKC、去首尾空白、合并空白)，再保序精确去重(保留首次出现)，最后按字符数过滤。
 use guide_support::{Align, Table, value};
-use std::collections::HashSet;
-use unicode_normalization::UnicodeNormalization;
-
-// ANCHOR: normalize
-/// NFKC 把全角字母数字、兼容字符折叠成标准形式；split_whitespace 顺带去掉首尾空白，
-/// 再用单个空格连接，就把连续的空格、制表符、换行合并成一个空格。
-fn normalize(s: &str) -> String {
-    let nfkc: String = s.nfkc().collect();
-    nfkc.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-// ANCHOR_END: normalize
-
-// ANCHOR: dedupe
-/// 保序去重：返回保留下来的行号。HashSet::insert 在元素已存在时返回 false，
-/// 所以每个文本只有第一次出现会被保留，顺序与输入一致(pandas 的 drop_duplicates 默认 keep="first")。
-fn dedupe(texts: &[String]) -> Vec<usize> {
-    let mut seen = HashSet::new();
-    let mut kept = Vec::new();
-    for (i, t) in texts.iter().enumerate() {
-        if seen.insert(t.as_str()) {
-            kept.push(i);
-        }
-    }
-    kept
-}
-// ANCHOR_END: dedupe
+// normalize 与 dedupe 在 tinygpt 的 corpus 模块里：全链路一章清洗唐诗语料用的是同一份代码。
+use tinygpt::corpus::{dedupe, normalize};
 
 fn main() {
     let raw = [

@@ -3,33 +3,11 @@ use guide_support::rng::seeded;
 use guide_support::{Align, Table, f4, value};
 use rand::RngExt;
 use std::collections::BTreeSet;
-
-// ANCHOR: shingles
-/// 字符 n-gram 切片(中文没有空格分词，按字符切最简单)。
-fn shingles(text: &str, n: usize) -> BTreeSet<String> {
-    let chars: Vec<char> = text.chars().collect();
-    chars.windows(n).map(|w| w.iter().collect()).collect()
-}
-
-fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
-    let inter = a.intersection(b).count();
-    let union = a.union(b).count();
-    inter as f64 / union as f64
-}
-// ANCHOR_END: shingles
+// 切片、Jaccard 与 FNV-1a 在 tinygpt 的 corpus 模块里：全链路一章给唐诗语料去近重复用的是同一份代码。
+use tinygpt::corpus::{fnv1a, jaccard, shingles};
 
 // ANCHOR: minhash
 const P: u64 = (1 << 61) - 1; // 梅森素数 2^61 - 1
-
-/// FNV-1a：一个简单、与平台无关的 64 位字符串哈希。
-fn fnv1a(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
 
 /// k 个哈希函数 h_i(x) = (a_i·x + b_i) mod P，参数由固定种子生成。
 fn hash_family(k: usize, seed: u64) -> Vec<(u64, u64)> {
