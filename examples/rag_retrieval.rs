@@ -5,6 +5,7 @@ use rag::{
     Bench, Bm25, Chunk, DatasetError, TfIdf, bigrams, chunk_markdown, coverage_score, mean, rank,
     recall_at_k, reciprocal_rank, unigrams_and_bigrams,
 };
+use tinygpt::bpe::Tokenizer;
 
 const SNAPSHOT: &str = "book/data/rag/snapshot";
 const QUERIES: &str = "book/data/rag/queries.toml";
@@ -24,7 +25,24 @@ struct Method<'a> {
     run: Retriever<'a>,
 }
 
-fn methods<'a>(chunks: &'a [Chunk], bm25: &'a Bm25, tfidf: &'a TfIdf) -> Vec<Method<'a>> {
+/// 全链路实战部分在唐诗上训练的字节级 BPE 分词器。
+const TOKENIZER: &str = include_str!("../book/data/tinygpt/tokenizer.json");
+
+/// 用小 GPT 的 BPE 分词：每个词元编号当作一个“词”。
+fn bpe_terms(tok: &Tokenizer, text: &str) -> Vec<String> {
+    tok.encode(text)
+        .expect("字节级 BPE 能编码任何文本")
+        .into_iter()
+        .map(|id| id.to_string())
+        .collect()
+}
+
+fn methods<'a>(
+    chunks: &'a [Chunk],
+    bm25: &'a Bm25,
+    tfidf: &'a TfIdf,
+    bpe: (&'a Tokenizer, &'a Bm25),
+) -> Vec<Method<'a>> {
     let terms: Vec<Vec<String>> = chunks.iter().map(|c| bigrams(&c.text)).collect();
     let bm25_rank = move |q: &str| rank(&bm25.scores(&bigrams(q)));
     let tfidf_rank = move |q: &str| rank(&tfidf.scores(&unigrams_and_bigrams(q)));
@@ -62,6 +80,11 @@ fn methods<'a>(chunks: &'a [Chunk], bm25: &'a Bm25, tfidf: &'a TfIdf) -> Vec<Met
             }),
         },
         Method {
+            name: "BM25（小 GPT 的 BPE 词元）",
+            key: "bpe",
+            run: Box::new(move |q: &str| rank(&bpe.1.scores(&bpe_terms(bpe.0, q)))),
+        },
+        Method {
             name: "倒数排名融合（BM25 + TF-IDF）",
             key: "rrf",
             run: Box::new(move |q: &str| {
@@ -78,6 +101,11 @@ fn methods<'a>(chunks: &'a [Chunk], bm25: &'a Bm25, tfidf: &'a TfIdf) -> Vec<Met
     ]
 }
 // ANCHOR_END: methods
+
+/// 全部块的字符总数。
+fn c_len(chunks: &[Chunk]) -> usize {
+    chunks.iter().map(|c| c.text.chars().count()).sum()
+}
 
 fn main() -> Result<(), DatasetError> {
     // ANCHOR: corpus
@@ -110,7 +138,33 @@ fn main() -> Result<(), DatasetError> {
     value("queries_with_several_relevant", multi);
     println!();
 
-    let methods = methods(chunks, &bm25, &tfidf);
+    let tok = Tokenizer::from_json(TOKENIZER).expect("提交的 tokenizer.json 合法");
+    let bpe_index = Bm25::new(
+        &chunks
+            .iter()
+            .map(|c| bpe_terms(&tok, &c.text))
+            .collect::<Vec<_>>(),
+        1.2,
+        0.75,
+    );
+    // 这个分词器在技术文章上切得怎样：每个字符平均几个词元，多少词元只是单个字节
+    let (mut toks, mut bytes) = (0usize, 0usize);
+    for c in chunks {
+        let ids = tok.encode(&c.text).expect("能编码");
+        toks += ids.len();
+        bytes += ids.iter().filter(|&&id| (1..=256).contains(&id)).count();
+    }
+    value("bpe_vocab", tok.vocab_size());
+    value(
+        "bpe_tokens_per_char",
+        fixed(toks as f64 / c_len(chunks) as f64, 2),
+    );
+    value(
+        "bpe_byte_token_share",
+        fixed(bytes as f64 / toks as f64 * 100.0, 1),
+    );
+    println!();
+    let methods = methods(chunks, &bm25, &tfidf, (&tok, &bpe_index));
     // ANCHOR: evaluate
     let ks = [1, 3, 5, 10];
     let mut t = Table::numeric([
