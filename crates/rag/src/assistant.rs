@@ -297,6 +297,7 @@ fn profile_email(msgs: &[Message]) -> Option<String> {
     })
 }
 
+// ANCHOR: instruction
 /// 攻击者可以要求模型先把数据变个样再发：模拟器认得三种写法。
 fn encode(body: &str, sentence: &str) -> String {
     if sentence.contains("倒过来") {
@@ -343,6 +344,8 @@ fn instruction(s: &str, msgs: &[Message]) -> Option<Action> {
         .contains("回答")
         .then(|| Action::Answer("（依据资料回答了问题）".to_string()))
 }
+
+// ANCHOR_END: instruction
 
 // ANCHOR: simulate
 /// 模拟“模型”：找出所有它认得的指令句，按策略跳过一部分，执行剩下的最后一条。
