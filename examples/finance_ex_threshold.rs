@@ -24,13 +24,10 @@ fn main() {
             .collect::<Vec<f64>>()
     };
     let (valid_truth, valid_scores) = (truth(valid), scores(valid));
-    println!(
-        "训练 {} 条，验证 {} 条(欺诈 {} 条)，测试 {} 条",
-        train.len(),
-        valid.len(),
-        valid_truth.iter().filter(|&&f| f).count(),
-        test.len()
-    );
+    value("train_n", train.len());
+    value("valid_n", valid.len());
+    value("valid_fraud", valid_truth.iter().filter(|&&f| f).count());
+    value("test_n", test.len());
     println!();
 
     let pct = |x: f64| fixed(x * 100.0, 1);
