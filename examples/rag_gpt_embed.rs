@@ -59,6 +59,20 @@ fn main() -> Result<(), DatasetError> {
         .collect();
 
     let n = bench.chunks.len();
+    // 块与块之间的平均余弦相似度：越接近 1，向量越分不开彼此
+    let mut sims = Vec::new();
+    for i in 0..n {
+        for j in i + 1..n {
+            sims.push(
+                vecs[i]
+                    .iter()
+                    .zip(&vecs[j])
+                    .map(|(a, b)| a * b)
+                    .sum::<f64>(),
+            );
+        }
+    }
+    value("mean_pairwise_cosine", fixed(mean(&sims), 3));
     let (mut r5, mut rr, mut rand_r5, mut rand_rr) = (vec![], vec![], vec![], vec![]);
     for (q, rel) in bench.queries.iter().zip(&bench.relevant) {
         let qv = embed(&art.tokenizer, wte, d, &q.text);
