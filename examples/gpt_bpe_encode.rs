@@ -77,6 +77,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     print!("{}", t.text());
     // ANCHOR_END: ratio
+
+    // ANCHOR: untrained
+    // 唐诗训练流里出现过的 token：模型只对这些 token 的嵌入有过训练
+    let mut trained = vec![false; tok.vocab_size()];
+    for p in &base.train {
+        for id in tok.encode(&p.text())? {
+            trained[id as usize] = true;
+        }
+    }
+    let (mut total, mut never) = (0usize, 0usize);
+    for p in &ci.train {
+        for id in tok.encode(&p.text())? {
+            total += 1;
+            never += usize::from(!trained[id as usize]);
+        }
+    }
+    let used = trained.iter().filter(|&&t| t).count();
+    println!(
+        "唐诗训练流用到 {used} 个 token；宋词训练集的 {total} 个 token 中，{never} 个是唐诗训练流里从未出现过的"
+    );
+    // ANCHOR_END: untrained
+    value("train_tokens_used", used);
+    value("ci_untrained_tokens", never);
     println!();
 
     // ANCHOR: unseen

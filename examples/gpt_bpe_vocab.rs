@@ -27,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut values = Vec::new();
     for vocab in [512, 1024, 2048, 4096] {
         let tok = Tokenizer::train(&texts, vocab)?;
-        // 合并得到的 token 中，恰好是一个完整汉字的、由两个以上汉字组成的
+        // 合并得到的 token 里：恰好一个完整字符的，和两个以上完整字符的(含半个字的不算)
         let (mut single, mut multi) = (0, 0);
         for id in MIN_VOCAB..vocab {
             let s = tok.token(id as u32).unwrap_or("");

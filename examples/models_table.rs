@@ -42,6 +42,8 @@ enum Config {
         encoder_layers: u64,
         decoder_layers: u64,
     },
+    /// 现代模型：配置在 book/data/configs 下，字段与 Hugging Face 的 config.json 相同。
+    Hf { file: String },
 }
 
 #[derive(Deserialize)]
@@ -60,6 +62,7 @@ struct Row<'a> {
     outline: &'a str,
     params: String,
     approx: String,
+    active: String,
 }
 // ANCHOR_END: data
 
@@ -70,22 +73,23 @@ mod params;
 use params::{bert_params, gpt_params, t5_params};
 
 impl Config {
-    fn params(&self) -> u64 {
-        match *self {
-            Config::Bert {
+    /// 总参数量，以及 MoE 模型每个 token 的激活参数量。
+    fn params(&self) -> Result<(u64, Option<u64>), llm_arch::ArchError> {
+        Ok(match self {
+            &Config::Bert {
                 vocab,
                 positions,
                 d_model,
                 d_ff,
                 layers,
-            } => bert_params(vocab, positions, d_model, d_ff, layers),
-            Config::Gpt {
+            } => (bert_params(vocab, positions, d_model, d_ff, layers), None),
+            &Config::Gpt {
                 vocab,
                 n_ctx,
                 d_model,
                 layers,
-            } => gpt_params(vocab, n_ctx, d_model, layers),
-            Config::T5 {
+            } => (gpt_params(vocab, n_ctx, d_model, layers), None),
+            &Config::T5 {
                 vocab,
                 d_model,
                 d_ff,
@@ -93,16 +97,25 @@ impl Config {
                 d_kv,
                 encoder_layers,
                 decoder_layers,
-            } => t5_params(
-                vocab,
-                d_model,
-                d_ff,
-                heads,
-                d_kv,
-                encoder_layers,
-                decoder_layers,
+            } => (
+                t5_params(
+                    vocab,
+                    d_model,
+                    d_ff,
+                    heads,
+                    d_kv,
+                    encoder_layers,
+                    decoder_layers,
+                ),
+                None,
             ),
-        }
+            Config::Hf { file } => {
+                // 现代模型的参数量由 llm-arch 按配置计算（第七部分《现代架构》一章逐项讲解）
+                let cfg = llm_arch::ModelConfig::load(file)?;
+                let p = llm_arch::params::count(&cfg);
+                (p.total(), cfg.moe().map(|_| p.active()))
+            }
+        })
     }
 }
 
@@ -111,23 +124,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 程序以工作区根目录为当前目录运行，路径相对于它
     let data: Data = toml::from_str(&std::fs::read_to_string("book/data/models.toml")?)?;
     let template = std::fs::read_to_string("book/templates/models.md.tera")?;
-    let rows: Vec<Row<'_>> = data
-        .model
-        .iter()
-        .map(|m| {
-            let n = m.config.params();
-            Row {
-                name: &m.name,
-                arch: &m.arch,
-                year: m.year,
-                scenario: &m.scenario,
-                paper: &m.paper,
-                outline: &m.outline,
-                params: int(n),
-                approx: human(u128::from(n), 1),
-            }
-        })
-        .collect();
+    let mut rows: Vec<Row<'_>> = Vec::new();
+    for m in &data.model {
+        let (n, active) = m.config.params()?;
+        rows.push(Row {
+            name: &m.name,
+            arch: &m.arch,
+            year: m.year,
+            scenario: &m.scenario,
+            paper: &m.paper,
+            outline: &m.outline,
+            params: int(n),
+            approx: human(u128::from(n), 1),
+            active: active.map_or_else(|| "—".to_string(), |a| human(u128::from(a), 1)),
+        });
+    }
     let mut context = tera::Context::new();
     context.insert("models", &rows);
     // 最后一个参数 false：不做 HTML 转义，输出的是 Markdown

@@ -25,7 +25,7 @@
 //! [`crate::bpe`]). The fine-tuning corpus therefore needs no tokenizer of
 //! its own and no new embedding rows.
 // ANCHOR: setup
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
@@ -347,6 +347,10 @@ pub fn clean(raw: Vec<Poem>) -> (Vec<Poem>, CleanReport) {
     // The 3-grams of the characters only: punctuation says nothing about
     // which poem it is.
     let mut sets: Vec<BTreeSet<String>> = Vec::with_capacity(kept.len());
+    // 3-gram → the kept poems that have it. Only poems sharing a 3-gram can
+    // reach NEAR_DUP, so the index finds the few candidates instead of
+    // comparing every pair (different poems share almost none).
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
     for i in kept {
         let n = keys[i].chars().count(); // 字符数，不是 len() 的字节数
         if n <= MIN_CHARS {
@@ -358,9 +362,23 @@ pub fn clean(raw: Vec<Poem>) -> (Vec<Poem>, CleanReport) {
         }
         let hanzi: String = keys[i].chars().filter(|c| c.is_alphabetic()).collect();
         let set = shingles(&hanzi, 3);
-        if sets.iter().any(|s| jaccard(s, &set) >= NEAR_DUP) {
+        let mut candidates: Vec<usize> = set
+            .iter()
+            .filter_map(|g| index.get(g))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        if candidates
+            .iter()
+            .any(|&k| jaccard(&sets[k], &set) >= NEAR_DUP)
+        {
             report.near_duplicates += 1;
         } else {
+            for g in &set {
+                index.entry(g.clone()).or_default().push(sets.len());
+            }
             sets.push(set);
             out.push(poems[i].clone());
         }

@@ -75,6 +75,7 @@ fn the_committed_tokenizer_is_what_training_produces() {
     assert_eq!(Tokenizer::from_json(&tok.to_json()).unwrap(), tok);
 }
 
+// ANCHOR: naive
 /// An independent BPE, written for clarity rather than speed: symbols are
 /// byte strings, pieces come from a different splitter, pairs are counted in
 /// a `BTreeMap` (so ties resolve to the first pair in order), and encoding
@@ -158,6 +159,9 @@ mod naive {
     }
 }
 
+// ANCHOR_END: naive
+
+// ANCHOR: agree
 #[test]
 fn an_independent_naive_bpe_learns_the_same_merges_and_encodes_every_poem_alike() {
     let texts = train_texts();
@@ -182,6 +186,8 @@ fn an_independent_naive_bpe_learns_the_same_merges_and_encodes_every_poem_alike(
         );
     }
 }
+
+// ANCHOR_END: agree
 
 #[test]
 fn a_character_never_seen_in_training_is_spelt_with_byte_tokens() {

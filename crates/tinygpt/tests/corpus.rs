@@ -93,6 +93,8 @@ fn notes_are_removed_even_across_lines() {
 
 #[test]
 fn cleaning_dedupes_on_the_normalized_text_but_keeps_the_original() {
+    // A near-duplicate: the same 绝句 with 楼 → 台, Jaccard of the 3-grams
+    // 17 shared of 19 in the union, far above NEAR_DUP.
     let raw = vec![
         poem(&["白日依山尽，黄河入海流。", "欲穷千里目，更上一层楼。"]),
         poem(&["  白日依山尽，黄河入海流。", "欲穷千里目，更上一层楼。 "]),
@@ -100,6 +102,7 @@ fn cleaning_dedupes_on_the_normalized_text_but_keeps_the_original() {
             "白日依山尽,黄河入海流。",
             "欲穷千里目,更上一层楼。(一作：上)",
         ]),
+        poem(&["白日依山尽，黄河入海流。", "欲穷千里目，更上一层台。"]),
         poem(&["好诗。"]),
         poem(&[&"长".repeat(MAX_CHARS + 1)]),
     ];
@@ -111,8 +114,9 @@ fn cleaning_dedupes_on_the_normalized_text_but_keeps_the_original() {
     );
     assert_eq!(
         (report.raw, report.with_notes, report.duplicates),
-        (5, 1, 2)
+        (6, 1, 2)
     );
+    assert_eq!(report.near_duplicates, 1, "one character apart");
     assert_eq!((report.too_short, report.too_long), (1, 1));
 }
 
