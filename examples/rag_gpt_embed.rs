@@ -52,6 +52,7 @@ fn main() -> Result<(), DatasetError> {
         .expect("GPT-2 式的模型有 wte.weight");
     let d = shape[1];
     println!("嵌入矩阵 {name}：{} × {d}", shape[0]);
+    value("embed_dim", d);
     let vecs: Vec<Vec<f64>> = bench
         .chunks
         .iter()
