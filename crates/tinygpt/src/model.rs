@@ -609,6 +609,9 @@ pub fn layer_norm(
     (y, xhat, rstd)
 }
 
+// ANCHOR_END: layernorm
+
+// ANCHOR: layernorm_backward
 /// Backward of [`layer_norm`]: adds ∂L/∂x to `dx`, ∂L/∂w to `dw`, ∂L/∂b to
 /// `db`, given ∂L/∂y. With g = dy·w:
 /// dx = (g − mean(g) − x̂·mean(g·x̂)) / √(σ² + ε).
@@ -641,7 +644,7 @@ pub fn layer_norm_backward(
         }
     }
 }
-// ANCHOR_END: layernorm
+// ANCHOR_END: layernorm_backward
 
 // ANCHOR: gelu
 /// √(2/π), rounded to f32.
@@ -670,6 +673,9 @@ pub fn gelu(x: &[f32]) -> (Vec<f32>, Vec<f32>) {
     (y, th)
 }
 
+// ANCHOR_END: gelu
+
+// ANCHOR: gelu_backward
 /// ∂gelu/∂x · dy, given x and the tanh values from [`gelu`]:
 /// ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²).
 pub fn gelu_backward(dy: &[f32], x: &[f32], th: &[f32]) -> Vec<f32> {
@@ -680,7 +686,7 @@ pub fn gelu_backward(dy: &[f32], x: &[f32], th: &[f32]) -> Vec<f32> {
     }
     dx
 }
-// ANCHOR_END: gelu
+// ANCHOR_END: gelu_backward
 
 // ANCHOR: attention
 /// Causal multi-head self-attention on `qkv` (`t × 3d`: the Q, K and V
@@ -726,6 +732,9 @@ pub fn attention(qkv: &[f32], t: usize, d: usize, n_head: usize) -> (Vec<f32>, V
     (out, probs)
 }
 
+// ANCHOR_END: attention
+
+// ANCHOR: attention_backward
 /// Backward of [`attention`]: ∂L/∂qkv from ∂L/∂out. With P the weights and
 /// dP = dO·Vᵀ, the softmax backward is dS = P ⊙ (dP − rowsum(P ⊙ dP)), and
 /// dQ = dS·K·scale, dK = dSᵀ·Q·scale, dV = Pᵀ·dO.
@@ -792,7 +801,7 @@ pub fn attention_backward(
     }
     dqkv
 }
-// ANCHOR_END: attention
+// ANCHOR_END: attention_backward
 
 // ANCHOR: forward
 /// What one block's forward pass keeps for the backward pass.

@@ -14,7 +14,7 @@ use crate::model::{Config, Model, ModelError};
 use crate::optim::{AdamW, clip_grad_norm, warmup_cosine};
 // ANCHOR_END: header
 
-// ANCHOR: config
+// ANCHOR: model_config
 /// The model the book trains, for a tokenizer of `vocab_size` tokens.
 pub fn book_model_config(vocab_size: usize) -> Config {
     Config {
@@ -29,6 +29,9 @@ pub fn book_model_config(vocab_size: usize) -> Config {
     }
 }
 
+// ANCHOR_END: model_config
+
+// ANCHOR: train_config
 /// Everything about a training run except the model and the data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainConfig {
@@ -78,7 +81,7 @@ pub fn book_train_config() -> TrainConfig {
         eval_every: 50,
     }
 }
-// ANCHOR_END: config
+// ANCHOR_END: train_config
 
 // ANCHOR: error
 /// Why a run cannot start.
