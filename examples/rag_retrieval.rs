@@ -134,7 +134,10 @@ fn main() -> Result<(), DatasetError> {
     value("chunks", chunks.len());
     value("mean_chunk_chars", fixed(mean(&lens), 0));
     value("queries", bench.queries.len());
-    value("one_query_weight", fixed(1.0 / bench.queries.len() as f64, 3));
+    value(
+        "one_query_weight",
+        fixed(1.0 / bench.queries.len() as f64, 3),
+    );
     let multi = relevant.iter().filter(|r| r.len() > 1).count();
     value("queries_with_several_relevant", multi);
     println!();
