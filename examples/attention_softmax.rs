@@ -13,11 +13,11 @@ fn softmax_naive(s: &[f64]) -> Vec<f64> {
 // ANCHOR: stable
 /// 稳定版本：先减去最大值。softmax(s) = softmax(s - c) 对任意常数 c 成立，
 /// 取 c = max(s) 后最大的指数是 exp(0) = 1，不会上溢；分母至少为 1，也不会是 0。
+/// 实现在 tinygpt 里（第六部分的模型用的就是它），按 f32 原地计算。
 fn softmax_stable(s: &[f64]) -> Vec<f64> {
-    let max = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let exps: Vec<f64> = s.iter().map(|&x| libm::exp(x - max)).collect();
-    let sum: f64 = exps.iter().sum();
-    exps.iter().map(|e| e / sum).collect()
+    let mut row: Vec<f32> = s.iter().map(|&x| x as f32).collect();
+    tinygpt::model::softmax(&mut row);
+    row.iter().map(|&p| f64::from(p)).collect()
 }
 // ANCHOR_END: stable
 

@@ -1,30 +1,23 @@
 //! 余弦退火（T_max = 100，η_min = 1e-6，即大纲的配置）与“线性预热 + 余弦退火”在若干步上的学习率，并画出两条日程曲线。
 use guide_support::plot::{self, Figure};
 use guide_support::{Align, Table, sci, value};
-use std::f64::consts::PI;
+use tinygpt::optim;
 
 const ETA_MAX: f64 = 1e-3; // 优化器的初始学习率：大纲没给，这里假设为 1e-3
 const ETA_MIN: f64 = 1e-6;
 const T_MAX: u32 = 100;
 const WARMUP: u32 = 10;
 
-// ANCHOR: cosine
-/// 余弦退火的闭式：η_t = η_min + ½(η_max − η_min)(1 + cos(π·t / T_max))。
+// 两种日程的代码在 tinygpt 里（crates/tinygpt/src/optim.rs），第六部分训练模型时用的就是它们。
+/// 纯余弦退火：η_max = 1e-3 退火到 η_min = 1e-6，T_max = 100。
 fn cosine(t: u32) -> f64 {
-    ETA_MIN + 0.5 * (ETA_MAX - ETA_MIN) * (1.0 + libm::cos(PI * f64::from(t) / f64::from(T_MAX)))
+    optim::cosine(t, T_MAX, ETA_MAX, ETA_MIN)
 }
-// ANCHOR_END: cosine
 
-// ANCHOR: warmup
-/// 前 WARMUP 步从 η_max/WARMUP 线性升到 η_max，之后在剩下的 T_MAX − WARMUP 步里余弦退火到 η_min。
+/// 前 WARMUP 步线性预热，之后余弦退火。
 fn warmup_cosine(t: u32) -> f64 {
-    if t < WARMUP {
-        return ETA_MAX * f64::from(t + 1) / f64::from(WARMUP);
-    }
-    let progress = f64::from(t - WARMUP) / f64::from(T_MAX - WARMUP); // 0 → 1
-    ETA_MIN + 0.5 * (ETA_MAX - ETA_MIN) * (1.0 + libm::cos(PI * progress))
+    optim::warmup_cosine(t, WARMUP, T_MAX, ETA_MAX, ETA_MIN)
 }
-// ANCHOR_END: warmup
 
 fn main() {
     let mut table = Table::new(["步 t", "余弦退火", "预热 + 余弦"]).align([Align::Right; 3]);

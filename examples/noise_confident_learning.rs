@@ -138,6 +138,22 @@ pub(crate) fn confident_joint(
     }
     (c, suspect)
 }
+
+/// cleanlab 的 `find_label_issues` 在置信联合矩阵的非对角元之后还有一步：
+/// 若给定标签恰好是样本外概率的 argmax，就撤销这个标记(cleanlab/filter.py)。
+/// 只有当给定标签那一类的概率没达到它自己的阈值、而另一类达到了时，两者才会不同。
+pub(crate) fn drop_if_given_is_argmax(
+    probs: &[[f64; K]],
+    labels: &[usize],
+    suspect: &[bool],
+) -> Vec<bool> {
+    probs
+        .iter()
+        .zip(labels)
+        .zip(suspect)
+        .map(|((p, &given), &s)| s && (0..K).any(|j| p[j] > p[given]))
+        .collect()
+}
 // ANCHOR_END: joint
 
 fn print_counts(title: &str, columns: &str, m: &[[usize; K]; K]) {
@@ -191,6 +207,23 @@ fn main() {
     value("hits", hits);
     value("precision", percent(hits as f64 / flagged as f64, 1));
     value("recall", percent(hits as f64 / planted as f64, 1));
+    let cleanlab = drop_if_given_is_argmax(&probs, &labels, &suspect);
+    let cl_flagged = cleanlab.iter().filter(|&&s| s).count();
+    let cl_hits = cleanlab
+        .iter()
+        .zip(&flipped)
+        .filter(|(s, f)| **s && **f)
+        .count();
+    value("cleanlab_flagged", cl_flagged);
+    value("cleanlab_dropped", flagged - cl_flagged);
+    value(
+        "cleanlab_precision",
+        percent(cl_hits as f64 / cl_flagged as f64, 1),
+    );
+    value(
+        "cleanlab_recall",
+        percent(cl_hits as f64 / planted as f64, 1),
+    );
     let missed: Vec<usize> = (0..xs.len())
         .filter(|&i| flipped[i] && !suspect[i])
         .collect();

@@ -1,6 +1,7 @@
 //! 练习参考答案：把逐通道对称量化从 8 位降到 4 位(整数范围 [−7, 7])，再试每 16 个权重一组的缩放因子，比较误差与体积。
 
 use guide_support::{Table, fixed, int, value};
+use tinygpt::quant::{absmax, dequantize_slice, quantize_slice};
 
 // 权重矩阵来自正文示例 quant_per_channel。
 #[allow(dead_code)]
@@ -12,9 +13,8 @@ use per_channel::{COLS, ROWS, weights};
 fn fake_quant(w: &[f32], group: usize, qmax: i32) -> Vec<f32> {
     w.chunks(group)
         .flat_map(|g| {
-            let s = g.iter().fold(0.0f32, |m, v| m.max(v.abs())) / qmax as f32;
-            g.iter()
-                .map(move |&x| ((x / s).round_ties_even() as i32).clamp(-qmax, qmax) as f32 * s)
+            let s = absmax(g) / qmax as f32;
+            dequantize_slice(&quantize_slice(g, s, qmax), s)
         })
         .collect()
 }

@@ -1,52 +1,8 @@
 //! 量化基础：对称 int8 与仿射(非对称)uint8 量化一个向量，比较误差；演示“四舍六入五成双”为什么是量化的默认舍入。
 
 use guide_support::{Align, Table, f4, fixed, value};
-
-// ANCHOR: quant
-/// 量化参数：x ≈ S·(q − Z)。
-struct QParams {
-    scale: f32,
-    zero_point: i32,
-    qmin: i32,
-    qmax: i32,
-}
-
-/// 对称量化：Z = 0,S = max|x| / 127，整数范围 [−127, 127]。
-fn symmetric(x: &[f32]) -> QParams {
-    let amax = x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-    QParams {
-        scale: amax / 127.0,
-        zero_point: 0,
-        qmin: -127,
-        qmax: 127,
-    }
-}
-
-/// 仿射量化到 uint8：区间先扩到包含 0，使 0 能被精确表示(补零、ReLU 都依赖这一点)。
-fn affine(x: &[f32]) -> QParams {
-    let lo = x.iter().fold(0.0f32, |m, &v| m.min(v));
-    let hi = x.iter().fold(0.0f32, |m, &v| m.max(v));
-    let scale = (hi - lo) / 255.0;
-    let zero_point = (-lo / scale).round_ties_even() as i32;
-    QParams {
-        scale,
-        zero_point: zero_point.clamp(0, 255),
-        qmin: 0,
-        qmax: 255,
-    }
-}
-
-/// q = clamp(round(x/S) + Z, qmin, qmax)，舍入为“五成双”。
-fn quantize(x: f32, p: &QParams) -> i32 {
-    let q = (x / p.scale).round_ties_even() as i32 + p.zero_point;
-    q.clamp(p.qmin, p.qmax)
-}
-
-/// x̂ = S·(q − Z)
-fn dequantize(q: i32, p: &QParams) -> f32 {
-    p.scale * (q - p.zero_point) as f32
-}
-// ANCHOR_END: quant
+// 量化参数与量化、反量化函数在 tinygpt::quant 里，全链路实战的量化一章也用它们。
+use tinygpt::quant::{QParams, affine, dequantize, quantize, symmetric};
 
 fn show(name: &str, key: &str, x: &[f32], p: &QParams) {
     println!(

@@ -2,23 +2,12 @@
 
 use guide_support::rng::{normal, seeded};
 use guide_support::{f4, fixed, int, num::vector, value};
+// 对称量化函数在 tinygpt::quant 里(量化与压缩一章展示)。
+use tinygpt::quant::{absmax, quantize_slice};
 
 const M: usize = 16; // token 数
 const K: usize = 128; // 输入维度
 const N: usize = 32; // 输出维度(权重的行数 = 输出通道)
-
-// ANCHOR: quantize
-/// 用给定的缩放因子把一行对称量化到 i8。
-fn quantize_row(x: &[f32], scale: f32) -> Vec<i8> {
-    x.iter()
-        .map(|&v| ((v / scale).round_ties_even() as i32).clamp(-127, 127) as i8)
-        .collect()
-}
-
-fn absmax(x: &[f32]) -> f32 {
-    x.iter().fold(0.0f32, |m, v| m.max(v.abs()))
-}
-// ANCHOR_END: quantize
 
 // ANCHOR: matmul
 /// 参考结果：f32 的 Y = X·Wᵀ(X 是 M×K,W 是 N×K)。
@@ -66,12 +55,12 @@ fn main() {
 
     // ANCHOR: run
     let sx = absmax(&x.concat()) / 127.0; // 激活：整个张量一个 S
-    let qx: Vec<Vec<i8>> = x.iter().map(|r| quantize_row(r, sx)).collect();
+    let qx: Vec<Vec<i8>> = x.iter().map(|r| quantize_slice(r, sx, 127)).collect();
     let sw: Vec<f32> = w.iter().map(|r| absmax(r) / 127.0).collect(); // 权重：每行一个 S
     let qw: Vec<Vec<i8>> = w
         .iter()
         .zip(&sw)
-        .map(|(r, &s)| quantize_row(r, s))
+        .map(|(r, &s)| quantize_slice(r, s, 127))
         .collect();
 
     let y = matmul_f32(&x, &w);

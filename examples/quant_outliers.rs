@@ -2,6 +2,7 @@
 
 use guide_support::rng::{normal, seeded};
 use guide_support::{Table, fixed, value};
+use tinygpt::quant::{absmax, quantize_sym};
 
 const TOKENS: usize = 8;
 const FEATS: usize = 64;
@@ -11,12 +12,9 @@ const THRESHOLD: f32 = 6.0; // 与 bitsandbytes 的默认阈值 llm_int8_thresho
 
 type Mat = Vec<Vec<f32>>;
 
-fn absmax(x: &[f32]) -> f32 {
-    x.iter().fold(0.0f32, |m, v| m.max(v.abs()))
-}
-
+/// 对称 int8 量化一个值(tinygpt::quant::quantize_sym，量化与压缩一章展示)。
 fn q(v: f32, s: f32) -> i32 {
-    ((v / s).round_ties_even() as i32).clamp(-127, 127)
+    quantize_sym(v, s, 127)
 }
 
 /// Y = X·Wᵀ 的 f32 参考值；`cols` 为真的输入列才参与求和。

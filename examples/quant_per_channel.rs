@@ -3,6 +3,7 @@
 use guide_support::plot::{self, Figure, Sample};
 use guide_support::rng::{normal, seeded};
 use guide_support::{Align, Table, f4, fixed, value};
+use tinygpt::quant::{absmax, dequantize_slice, quantize_slice};
 
 pub(crate) const ROWS: usize = 8;
 pub(crate) const COLS: usize = 64;
@@ -10,19 +11,16 @@ pub(crate) const COLS: usize = 64;
 // ANCHOR: scales
 /// 一行(或整个矩阵)的对称缩放因子 S = max|w| / 127。
 fn absmax_scale(w: &[f32]) -> f32 {
-    w.iter().fold(0.0f32, |m, v| m.max(v.abs())) / 127.0
+    absmax(w) / 127.0
 }
 
 /// 量化再还原，返回还原值和用到的不同整数级个数。
 fn fake_quant(w: &[f32], scale: f32) -> (Vec<f32>, usize) {
-    let q: Vec<i32> = w
-        .iter()
-        .map(|&x| ((x / scale).round_ties_even() as i32).clamp(-127, 127))
-        .collect();
+    let q = quantize_slice(w, scale, 127);
     let mut levels = q.clone();
     levels.sort_unstable();
     levels.dedup();
-    (q.iter().map(|&v| v as f32 * scale).collect(), levels.len())
+    (dequantize_slice(&q, scale), levels.len())
 }
 // ANCHOR_END: scales
 

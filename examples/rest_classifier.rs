@@ -5,15 +5,15 @@ use std::sync::Arc;
 
 use axum::{
     Json, Router,
-    body::Body,
     extract::{Path, State, rejection::JsonRejection},
-    http::{Request, StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use http_body_util::BodyExt;
 use serde::{Deserialize, Serialize};
-use tower::ServiceExt;
+// 错误响应的格式和进程内的测试客户端放在 tinygpt::serve 里，
+// 全链路实战的服务一章也用它们。
+use tinygpt::serve::{ClientError, call, error_response, rejection_parts};
 
 // ANCHOR: data
 /// 训练集：(标签，评论)。真实项目里它来自标注平台，这里直接写在源码中。
@@ -189,14 +189,6 @@ struct AppState {
 // ANCHOR_END: types
 
 // ANCHOR: errors
-/// 错误响应体：字段顺序固定，detail 为空时不输出。
-#[derive(Serialize)]
-struct ErrorBody {
-    error: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    detail: Option<String>,
-}
-
 /// 服务的所有错误，统一转换成 `{"error": …, "detail": …}` 的 JSON。
 enum ApiError {
     BadJson(JsonRejection),
@@ -211,18 +203,8 @@ const MAX_CHARS: usize = 500;
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, error, detail) = match self {
-            ApiError::BadJson(rej) => {
-                let error = match &rej {
-                    JsonRejection::JsonSyntaxError(_) => "请求体不是合法的 JSON",
-                    JsonRejection::JsonDataError(_) => "JSON 结构不对:需要字符串字段 text",
-                    JsonRejection::MissingJsonContentType(_) => {
-                        "缺少 Content-Type: application/json"
-                    }
-                    _ => "无法读取请求体",
-                };
-                // status() 是 axum 为这种拒绝选定的 4xx,body_text() 是底层原因
-                (rej.status(), error.to_string(), rej.body_text())
-            }
+            // 状态码沿用 axum 为这种拒绝选定的 4xx，detail 是底层原因
+            ApiError::BadJson(rej) => rejection_parts(&rej, "需要字符串字段 text"),
             ApiError::EmptyText => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "text 不能为空".to_string(),
@@ -244,8 +226,7 @@ impl IntoResponse for ApiError {
                 String::new(),
             ),
         };
-        let detail = (!detail.is_empty()).then_some(detail);
-        (status, Json(ErrorBody { error, detail })).into_response()
+        error_response(status, error, detail)
     }
 }
 // ANCHOR_END: errors
@@ -307,27 +288,8 @@ fn app(state: AppState) -> Router {
 // ANCHOR_END: handlers
 
 // ANCHOR: client
-/// 不开端口：把请求直接交给 Router 这个 tower::Service，拿回响应。
-async fn call(app: &Router, method: &str, uri: &str, content_type: Option<&str>, body: &str) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(ct) = content_type {
-        req = req.header(header::CONTENT_TYPE, ct);
-    }
-    let req = req.body(Body::from(body.to_string())).unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    if body.is_empty() {
-        println!("→ {method} {uri}");
-    } else {
-        println!("→ {method} {uri}  {body}");
-    }
-    println!("← {status}  {}", String::from_utf8_lossy(&bytes));
-    println!();
-}
-
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+async fn main() -> Result<(), ClientError> {
     let model = NaiveBayes::train(TRAIN, 1.0);
     guide_support::value("train_size", TRAIN.len());
     guide_support::value("vocab_size", model.vocab.len());
@@ -346,7 +308,7 @@ async fn main() {
         json,
         r#"{"text": "物流很快,质量很好"}"#,
     )
-    .await;
+    .await?;
     call(
         &app,
         "POST",
@@ -354,14 +316,15 @@ async fn main() {
         json,
         r#"{"text": "饭菜凉了,客服也不回复"}"#,
     )
-    .await;
-    call(&app, "POST", "/v1/predict", json, r#"{"text": "嗯"}"#).await;
-    call(&app, "POST", "/v1/predict", json, r#"{"text": "送餐很快""#).await;
-    call(&app, "POST", "/v1/predict", json, r#"{"txt": "送餐很快"}"#).await;
-    call(&app, "POST", "/v1/predict", json, r#"{"text": 42}"#).await;
-    call(&app, "POST", "/v1/predict", json, r#"{"text": "   "}"#).await;
-    call(&app, "POST", "/v1/predict", None, r#"{"text": "送餐很快"}"#).await;
-    call(&app, "GET", "/v1/models/review-nb", None, "").await;
-    call(&app, "GET", "/v1/models/bert-base-uncased", None, "").await;
+    .await?;
+    call(&app, "POST", "/v1/predict", json, r#"{"text": "嗯"}"#).await?;
+    call(&app, "POST", "/v1/predict", json, r#"{"text": "送餐很快""#).await?;
+    call(&app, "POST", "/v1/predict", json, r#"{"txt": "送餐很快"}"#).await?;
+    call(&app, "POST", "/v1/predict", json, r#"{"text": 42}"#).await?;
+    call(&app, "POST", "/v1/predict", json, r#"{"text": "   "}"#).await?;
+    call(&app, "POST", "/v1/predict", None, r#"{"text": "送餐很快"}"#).await?;
+    call(&app, "GET", "/v1/models/review-nb", None, "").await?;
+    call(&app, "GET", "/v1/models/bert-base-uncased", None, "").await?;
+    Ok(())
 }
 // ANCHOR_END: client

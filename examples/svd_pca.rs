@@ -1,4 +1,4 @@
-//! 用 nalgebra 的 SVD 做主成分分析：先中心化，固定奇异向量的符号，算解释方差比，并验证 Eckart–Young 低秩误差公式。
+//! 用 nalgebra 的 SVD 做主成分分析：先中心化，按 scikit-learn ≥ 1.5 的约定固定奇异向量的符号，算解释方差比，并验证 Eckart–Young 低秩误差公式。
 
 use guide_support::num::{percent, vector};
 use guide_support::rng::{normal, seeded};
@@ -37,17 +37,26 @@ pub(crate) fn centre(x: &DMatrix<f64>) -> DMatrix<f64> {
 // ANCHOR_END: centre
 
 // ANCHOR: flip
-/// 奇异向量只确定到正负号。按 scikit-learn `svd_flip`(u_based_decision=True)的约定：
-/// 让 U 每一列绝对值最大的元素为正，Vᵀ 的对应行同时变号，U·Σ·Vᵀ 不变。
-fn svd_flip(u: &mut DMatrix<f64>, v_t: &mut DMatrix<f64>) {
-    for j in 0..u.ncols() {
-        let col = u.column(j);
-        let i = col.iamax(); // 绝对值最大元素的下标(并列时取第一个，同 np.argmax)
-        if col[i] < 0.0 {
-            u.column_mut(j).neg_mut();
-            v_t.row_mut(j).neg_mut();
+/// 奇异向量只确定到正负号。按 scikit-learn ≥ 1.5 的 `PCA` 的约定
+/// （`svd_flip(U, Vt, u_based_decision=False)`）：让 Vᵀ 每一行（即每个主方向 `components_[i]`）
+/// 绝对值最大的元素为正，U 的对应列同时变号，U·Σ·Vᵀ 不变。
+fn svd_flip_v(u: &mut DMatrix<f64>, v_t: &mut DMatrix<f64>) {
+    for i in 0..v_t.nrows() {
+        let row = v_t.row(i);
+        let j = row.transpose().iamax(); // 绝对值最大元素的下标(并列时取第一个，同 np.argmax)
+        if row[j] < 0.0 {
+            v_t.row_mut(i).neg_mut();
+            u.column_mut(i).neg_mut();
         }
     }
+}
+
+/// 另一种约定：`svd_flip` 的默认参数 u_based_decision=True（scikit-learn 1.4 及以前的 `PCA` 用它）：
+/// 让 U 每一列绝对值最大的元素为正。返回每个成分在这种约定下要不要再变一次号。
+fn u_based_flips(u: &DMatrix<f64>) -> Vec<bool> {
+    (0..u.ncols())
+        .map(|j| u.column(j)[u.column(j).iamax()] < 0.0)
+        .collect()
 }
 // ANCHOR_END: flip
 
@@ -68,7 +77,7 @@ fn main() {
     let svd = xc.clone().svd(true, true); // 奇异值按从大到小排好
     let (mut u, mut v_t) = (svd.u.expect("已请求 U"), svd.v_t.expect("已请求 Vᵀ"));
     let s = svd.singular_values;
-    svd_flip(&mut u, &mut v_t);
+    svd_flip_v(&mut u, &mut v_t);
     // ANCHOR_END: svd
 
     println!("数据形状:{} × {}", x.nrows(), x.ncols());
@@ -89,11 +98,28 @@ fn main() {
     }
     print!("{}", t.text());
 
-    println!("前两个主方向(Vᵀ 的前两行,已固定符号):");
+    println!("前两个主方向（Vᵀ 的前两行，按 V 固定符号）：");
     for i in 0..2 {
         let row: Vec<f64> = v_t.row(i).iter().copied().collect();
         println!("  PC{} = {}", i + 1, vector(&row, 4));
     }
+    // 核对：每一行绝对值最大的元素为正；换成按 U 的约定，哪些成分的符号会相反。
+    let v_ok = (0..v_t.nrows()).all(|i| v_t[(i, v_t.row(i).transpose().iamax())] > 0.0);
+    println!(
+        "Vᵀ 每行绝对值最大的元素都为正：{}",
+        if v_ok { "是" } else { "否" }
+    );
+    let flips = u_based_flips(&u);
+    let differ: Vec<String> = flips
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| **f)
+        .map(|(i, _)| format!("PC{}", i + 1))
+        .collect();
+    println!(
+        "改用按 U 的约定（u_based_decision=True）会变号的成分：{}",
+        differ.join("、")
+    );
 
     println!("秩 k 重构误差(Frobenius 范数):");
     let mut t = Table::new(["k", "‖Xc − X_k‖_F", "√(被丢弃的 s² 之和)", "一致"]).align([
@@ -123,5 +149,6 @@ fn main() {
     value("s1", f4(s[0]));
     value("evr1", percent(ratio[0], 2));
     value("evr12", percent(ratio[0] + ratio[1], 2));
+    value("u_based_differ", differ.join("、"));
     value("err_k2", fixed((&xc - rank_k(&u, &s, &v_t, 2)).norm(), 6));
 }
