@@ -65,10 +65,12 @@ pub enum Kind {
         /// `values`: show `KEY = value` lines even when the book hides them.
         values: bool,
     },
-    /// `{{#output-md NAME}}`: verified output spliced as Markdown.
+    /// `{{#output-md NAME [values]}}`: verified output spliced as Markdown.
     OutputMd {
         /// Example name.
         name: String,
+        /// `values`: keep `KEY = value` lines even when the book hides them.
+        values: bool,
     },
     /// `{{#figure NAME[:KEY] caption}}`: an SVG figure from the output.
     Figure {
@@ -122,7 +124,7 @@ impl Kind {
             Kind::Example { name, .. }
             | Kind::Source { name, .. }
             | Kind::Output { name, .. }
-            | Kind::OutputMd { name }
+            | Kind::OutputMd { name, .. }
             | Kind::Figure { name, .. }
             | Kind::Solution { name, .. }
             | Kind::Value { name, .. } => Some(name),
@@ -305,10 +307,13 @@ pub fn parse_body(body: &str) -> Result<Option<Kind>, String> {
     }
     let shown = format!("{{{{#{body}}}}}");
     // `{{#example NAME values}}`, `{{#output NAME values}}`,
-    // `{{#solution NAME values}}`: a trailing word `values` asks for the
-    // `KEY = value` lines a book may hide (`value-lines = "hide"`).
+    // `{{#output-md NAME values}}`, `{{#solution NAME values}}`: a trailing
+    // word `values` asks for the `KEY = value` lines a book may hide
+    // (`value-lines = "hide"`).
     let (args, values) = match (name, args.rsplit_once(char::is_whitespace)) {
-        ("example" | "output" | "solution", Some((rest, VALUES_FLAG))) => (rest.trim_end(), true),
+        ("example" | "output" | "output-md" | "solution", Some((rest, VALUES_FLAG))) => {
+            (rest.trim_end(), true)
+        }
         _ => (args, false),
     };
     let one_arg = |what: &str| -> Result<&str, String> {
@@ -386,7 +391,10 @@ pub fn parse_body(body: &str) -> Result<Option<Kind>, String> {
                     name: example,
                     values,
                 },
-                "output-md" => Kind::OutputMd { name: example },
+                "output-md" => Kind::OutputMd {
+                    name: example,
+                    values,
+                },
                 _ => Kind::Solution {
                     name: example,
                     values,

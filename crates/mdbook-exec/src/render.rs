@@ -383,7 +383,10 @@ mod tests {
         assert!(!html.contains("exec-output"), "{html}");
         assert_eq!(output_only(&cfg(), "x", Ok(None)), "");
         let html = solution(&cfg(), "x", "fn main() {}", Ok(None));
-        assert!(html.contains("<details") && html.contains("exec-source"), "{html}");
+        assert!(
+            html.contains("<details") && html.contains("exec-source"),
+            "{html}"
+        );
         assert!(!html.contains("exec-output"), "{html}");
         // A failure is still shown.
         assert!(output_only(&cfg(), "x", Err("boom")).contains("boom"));

@@ -236,10 +236,13 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                 out.as_ref().map(Option::as_deref).map_err(String::as_str),
             ))
         }
-        Kind::OutputMd { name } => {
+        Kind::OutputMd { name, values } => {
             let v = view(name)?;
             let out = verified(v)?;
-            let text = as_problem(K::Markdown, markdown::split_figures(&out))?.text;
+            let mut text = as_problem(K::Markdown, markdown::split_figures(&out))?.text;
+            if env.config.value_lines == ValueLines::Hide && !values {
+                text = without_value_lines(&text);
+            }
             let md = as_problem(
                 K::Markdown,
                 markdown::sanitize(text.trim_end()).map_err(|e| format!("example `{name}`: {e}")),
@@ -364,11 +367,7 @@ fn expand_inline(md: &str, env: &Env<'_>, chapter_path: &Path) -> String {
 /// directive did not ask for them (`values`).
 /// `None` when hiding the value lines leaves nothing but blank lines (of an
 /// output that had something): the page then shows no output box at all.
-fn shown_output(
-    v: &ExampleView,
-    config: &Config,
-    values: bool,
-) -> Result<Option<String>, String> {
+fn shown_output(v: &ExampleView, config: &Config, values: bool) -> Result<Option<String>, String> {
     let text = markdown::split_figures(v.output.as_ref().map_err(String::clone)?)?.text;
     Ok(match config.value_lines {
         ValueLines::Hide if !values => {

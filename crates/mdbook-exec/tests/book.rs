@@ -505,10 +505,8 @@ fn a_configured_layout_builds() {
 fn hidden_value_lines_are_still_verified_and_quoted() {
     let ws = fixture("good");
     let book = ws.path().join("book");
-    let toml = read(book.join("book.toml")).replace(
-        "strict = true",
-        "strict = true\nvalue-lines = \"hide\"",
-    );
+    let toml = read(book.join("book.toml"))
+        .replace("strict = true", "strict = true\nvalue-lines = \"hide\"");
     std::fs::write(book.join("book.toml"), toml).unwrap();
     let chapter = read(book.join("src/chapter.md")).replace(
         "{{#example hello:greet}}",
@@ -519,7 +517,11 @@ fn hidden_value_lines_are_still_verified_and_quoted() {
     let html = read(book.join("book/chapter.html"));
     // `hello` is shown three times (example, anchored example, solution);
     // only the one that asks for `values` shows its value line.
-    assert_eq!(html.matches("你好,世界!\nanswer = 42\n").count(), 1, "{html}");
+    assert_eq!(
+        html.matches("你好,世界!\nanswer = 42\n").count(),
+        1,
+        "{html}"
+    );
     // Elsewhere the line after the hidden one closes up.
     assert_eq!(html.matches("你好,世界!\nbraces").count(), 2, "{html}");
     // `{{#value}}` still reads it.
@@ -527,7 +529,12 @@ fn hidden_value_lines_are_still_verified_and_quoted() {
 
     // And it is still compared with the documented output.
     let stdout = ws.path().join("examples/hello.stdout");
-    std::fs::write(&stdout, read(stdout.clone()).replace("answer = 42", "answer = 43")).unwrap();
+    std::fs::write(
+        &stdout,
+        read(stdout.clone()).replace("answer = 42", "answer = 43"),
+    )
+    .unwrap();
     let joined = process(&book).errors.join("\n");
     assert!(joined.contains("answer = 43"), "{joined}");
+    assert!(joined.contains("bless hello"), "{joined}");
 }

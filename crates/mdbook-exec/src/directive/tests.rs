@@ -70,7 +70,8 @@ fn every_form_parses() {
                 values: false
             },
             Kind::OutputMd {
-                name: "table".into()
+                name: "table".into(),
+                values: false
             },
             Kind::Figure {
                 name: "lr".into(),
@@ -304,6 +305,8 @@ fn values_word_asks_for_value_lines() {
 
 {{#solution ex_1 values}}
 
+{{#output-md table values}}
+
 {{#example values}}
 ";
     assert_eq!(
@@ -327,6 +330,10 @@ fn values_word_asks_for_value_lines() {
                 name: "ex_1".into(),
                 values: true
             },
+            Kind::OutputMd {
+                name: "table".into(),
+                values: true
+            },
             // A lone `values` is an example's name.
             Kind::Example {
                 name: "values".into(),
@@ -335,10 +342,10 @@ fn values_word_asks_for_value_lines() {
             },
         ]
     );
-    // Only those three take it, and only as the last word.
+    // Only those four take it, and only as the last word.
     for bad in [
         "{{#source a values}}\n",
-        "{{#output-md a values}}\n",
+        "{{#value a:k values}}\n",
         "{{#output a value}}\n",
         "{{#output a values values}}\n",
     ] {

@@ -258,7 +258,8 @@ fn hiding() -> Config {
     c
 }
 
-const WITH_VALUES: &str = "损失下降了。\nloss = 0.25\nstep.count = 10\n\n表格\n| a = b |\n  x = 1\n";
+const WITH_VALUES: &str =
+    "损失下降了。\nloss = 0.25\nstep.count = 10\n\n表格\n| a = b |\n  x = 1\n";
 
 #[test]
 fn value_lines_are_shown_by_default() {
@@ -293,7 +294,11 @@ fn values_word_shows_them_in_a_hiding_book() {
     let src = "{{#output demo values}}\n\n{{#example demo values}}\n\n{{#solution demo values}}\n";
     let (out, errors) = run_with(src, &ex, hiding());
     assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(out.matches("loss = 0.25\nstep.count = 10").count(), 3, "{out}");
+    assert_eq!(
+        out.matches("loss = 0.25\nstep.count = 10").count(),
+        3,
+        "{out}"
+    );
 }
 
 #[test]
@@ -304,9 +309,15 @@ fn nothing_but_values_is_no_output_box() {
     assert!(!out.contains("exec"), "{out}");
     assert!(out.starts_with("前\n") && out.ends_with("后\n"), "{out}");
     let (out, _) = run_with("{{#example demo}}\n", &ex, hiding());
-    assert!(out.contains("exec-source") && !out.contains("exec-output"), "{out}");
+    assert!(
+        out.contains("exec-source") && !out.contains("exec-output"),
+        "{out}"
+    );
     let (out, _) = run_with("{{#solution demo}}\n", &ex, hiding());
-    assert!(out.contains("exec-source") && !out.contains("exec-output"), "{out}");
+    assert!(
+        out.contains("exec-source") && !out.contains("exec-output"),
+        "{out}"
+    );
     // With `values` the lines are there.
     let (out, _) = run_with("{{#output demo values}}\n", &ex, hiding());
     assert!(out.contains("a = 1\n&#10;b = 2"), "{out}");
@@ -324,4 +335,19 @@ fn removing_value_lines_keeps_the_authors_blank_lines() {
     assert_eq!(without_value_lines("a\nk = 1\nb\n"), "a\nb\n");
     assert_eq!(without_value_lines("a\n\nk = 1\n"), "a\n");
     assert_eq!(without_value_lines("k = 1\n"), "");
+}
+
+#[test]
+fn output_md_hides_value_lines_too() {
+    let ex = env_with(Ok("| a | b |\n| --- | --- |\n| 1 | 2 |\n\nrows = 1\n"));
+    let (out, errors) = run_with("{{#output-md demo}}\n", &ex, hiding());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        out.contains("| 1 | 2 |") && !out.contains("rows = 1"),
+        "{out}"
+    );
+    let (out, _) = run_with("{{#output-md demo values}}\n", &ex, hiding());
+    assert!(out.contains("rows = 1"), "{out}");
+    let (out, _) = run("{{#output-md demo}}\n", &ex);
+    assert!(out.contains("rows = 1"), "{out}");
 }
