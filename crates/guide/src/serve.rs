@@ -573,6 +573,7 @@ impl Builder {
             dest: Some(staging.to_owned()),
             draft: true,
             exec: self.exec,
+            stock_search: false,
         };
         let built = crate::build(&self.book_root, &opts)?;
         std::fs::rename(&built.html_dir, dest).with_context(|| {
