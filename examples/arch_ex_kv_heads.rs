@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut bad = base.clone();
     bad.num_key_value_heads = Some(5);
     println!(
-        "H_kv = 5：{}",
+        "取 H_kv = 5：{}",
         bad.validate()
             .map_or_else(|e| e.to_string(), |()| "合法".into())
     );

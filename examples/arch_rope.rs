@@ -35,8 +35,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut r = rng::seeded(7);
     let q: Vec<f64> = (0..8).map(|_| rng::normal(&mut r)).collect();
     let k: Vec<f64> = (0..8).map(|_| rng::normal(&mut r)).collect();
-    println!("q = {}", vector(&q, 4));
-    println!("k = {}", vector(&k, 4));
+    println!("查询 q = {}", vector(&q, 4));
+    println!("键   k = {}", vector(&k, 4));
     println!();
 
     // ANCHOR: relative

@@ -32,7 +32,7 @@ fn main() {
     let m = 800.0;
     let naive_p0 = libm::exp(s2[0] - m) / (libm::exp(s2[0] - m) + libm::exp(s2[1] - m));
     println!(
-        "分数 {}:先 softmax 再取 ln 得 {},log-sum-exp 得 {}",
+        "分数 {}：先 softmax 再取 ln 得 {}，log-sum-exp 得 {}",
         vector(&s2, 1),
         fixed(libm::log(naive_p0), 4),
         vector(&log_softmax(&s2), 4)

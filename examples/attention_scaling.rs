@@ -33,8 +33,8 @@ fn main() {
         "d_k",
         "Var(q·k)",
         "Var(q·k/√d_k)",
-        "最大权重(不缩放)",
-        "最大权重(缩放)",
+        "最大权重（不缩放）",
+        "最大权重（缩放）",
     ])
     .align([Align::Right; 5]);
     let mut keep = (0.0, 0.0, 0.0);
@@ -64,8 +64,8 @@ fn main() {
             keep = (var_raw, top_raw, top_scaled);
         }
     }
-    println!("每个 d_k:{QUERIES} 个 query × {KEYS} 个 key,分量独立同分布于 N(0, 1)。");
-    println!("最大权重:一行 {KEYS} 个分数做 softmax 后最大的权重,取 {QUERIES} 行的平均;");
+    println!("每个 d_k：{QUERIES} 个 query × {KEYS} 个 key，分量独立同分布于 N(0, 1)。");
+    println!("最大权重：一行 {KEYS} 个分数做 softmax 后最大的权重，取 {QUERIES} 行的平均；");
     println!("均匀分布时是 1/{KEYS} = {}。", f4(1.0 / KEYS as f64));
     println!();
     print!("{}", table.text());

@@ -81,8 +81,8 @@ fn main() {
     let causal = Array2::from_shape_fn((l, l), |(i, j)| j <= i);
     // ANCHOR_END: causal
     let (out, w) = attention(&q, &k, &v, &causal);
-    println!("输出形状 {:?},权重形状 {:?}", out.shape(), w.shape());
-    println!("样本 0、头 0 的注意力权重(因果掩码,上三角为 0):");
+    println!("输出形状 {:?}，权重形状 {:?}", out.shape(), w.shape());
+    println!("样本 0、头 0 的注意力权重（因果掩码，上三角为 0）：");
     println!("{}", matrix(&rows(w.slice(s![0, 0, .., ..])), 4, 2));
     let row_sums: Vec<f64> = w.slice(s![0, 0, .., ..]).sum_axis(Axis(1)).to_vec();
     println!("每行之和 {}", vector(&row_sums, 4));
@@ -95,7 +95,7 @@ fn main() {
     let mask = Array2::from_shape_fn((l, l), |(i, j)| j <= i && !pad[j]);
     // ANCHOR_END: padding
     let (out, w) = attention(&q, &k, &v, &mask);
-    println!("因果 + 左侧填充的权重(样本 0、头 0):");
+    println!("因果 + 左侧填充的权重（样本 0、头 0）：");
     println!("{}", matrix(&rows(w.slice(s![0, 0, .., ..])), 4, 2));
     println!(
         "query 0 的输出 {}",
@@ -106,10 +106,10 @@ fn main() {
     let exps: Vec<f64> = row0.iter().map(|&x| libm::exp(x)).collect(); // 全是 0
     let sum: f64 = exps.iter().sum();
     let naive: Vec<f64> = exps.iter().map(|e| e / sum).collect(); // 0/0
-    println!("不加判断的 exp/sum:{}", vector(&naive, 4));
+    println!("不加判断的 exp/sum：{}", vector(&naive, 4));
     let max = row0.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let shifted: Vec<f64> = row0.iter().map(|&x| x - max).collect(); // -inf - (-inf)
-    println!("减最大值但不判断:  s - max = {}", vector(&shifted, 4));
+    println!("减最大值但不判断：s - max = {}", vector(&shifted, 4));
 
     // 图：上面第二个权重矩阵，被掩码的位置（权重按定义为 0）画成灰色
     let cells: Vec<Vec<f64>> = (0..l)

@@ -43,9 +43,9 @@ fn main() {
         println!("{label} {}", vector(&s, 1));
         let exps: Vec<String> = s.iter().map(|&x| sci(libm::exp(x), 4)).collect();
         let sum: f64 = s.iter().map(|&x| libm::exp(x)).sum();
-        println!("  exp(s) = [{}],和 = {}", exps.join(", "), sci(sum, 4));
-        println!("  朴素: {}", vector(&softmax_naive(&s), 6));
-        println!("  稳定: {}", vector(&softmax_stable(&s), 6));
+        println!("  exp(s) = [{}]，和 = {}", exps.join(", "), sci(sum, 4));
+        println!("  朴素：{}", vector(&softmax_naive(&s), 6));
+        println!("  稳定：{}", vector(&softmax_stable(&s), 6));
     }
     println!();
     // 正文引用的两行。

@@ -40,7 +40,7 @@ fn main() {
     }
     // ANCHOR_END: silent
     println!(
-        "Q, K 形状 ({n}, {n}, {n}):K.t() 的形状仍是 {:?},matmul 照常执行",
+        "Q, K 形状 ({n}, {n}, {n})：K.t() 的形状仍是 {:?}，matmul 照常执行",
         k.t().shape()
     );
     value("silent_max_diff", sci(max_diff, 2));

@@ -109,11 +109,11 @@ fn main() {
         ("这部电影非常好看，我很喜欢。", "正面"),
         ("这部电影不算好看。", "负面"),
     ] {
-        println!("原句[{label}]:{sentence}");
-        println!("  切分:{}", segment(sentence).join(" | "));
+        println!("原句[{label}]：{sentence}");
+        println!("  切分：{}", segment(sentence).join(" | "));
         for (text, p) in sentence_roundtrip(sentence) {
             let same = if text == sentence {
-                "(与原句相同)"
+                "（与原句相同）"
             } else {
                 ""
             };

@@ -33,14 +33,14 @@ fn main() {
     let mut rng = seeded(99);
     let sentence = "这家 餐厅 的 菜 不 好吃 ， 但 服务 很 热情";
     let words: Vec<&str> = sentence.split(' ').collect();
-    println!("原句:{sentence}");
+    println!("原句：{sentence}");
     for k in 1..=3 {
-        println!("随机交换 {k}:{}", random_swap(&words, 1, &mut rng));
+        println!("随机交换 {k}：{}", random_swap(&words, 1, &mut rng));
     }
     for k in 1..=3 {
-        println!("随机删除 {k}:{}", random_delete(&words, 0.2, &mut rng));
+        println!("随机删除 {k}：{}", random_delete(&words, 0.2, &mut rng));
     }
     // 删掉“不”会把差评变成好评：对否定词、程度词要排除在外
     let without_neg: Vec<&str> = words.iter().copied().filter(|w| *w != "不").collect();
-    println!("若恰好删掉“不”:{}", without_neg.join(" "));
+    println!("若恰好删掉“不”：{}", without_neg.join(" "));
 }

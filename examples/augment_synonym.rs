@@ -39,9 +39,9 @@ fn main() {
         ("这个 手机 充电 很 快 ， 价格 也 便宜", "正面"),
     ];
     for (s, label) in samples {
-        println!("原句[{label}]:{s}");
+        println!("原句[{label}]：{s}");
         for k in 1..=3 {
-            println!("  增强 {k}:{}", synonym_replace(s, 0.5, &mut rng));
+            println!("  增强 {k}：{}", synonym_replace(s, 0.5, &mut rng));
         }
     }
     println!();
@@ -54,13 +54,13 @@ fn main() {
         ("服务 一般 ， 不会 再 来", "负面"), // “一般”偏负面，“还行”偏正面
     ];
     for (s, label) in risky {
-        println!("原句[{label}]:{s}");
+        println!("原句[{label}]：{s}");
         let words: Vec<&str> = s.split(' ').collect();
         for (i, w) in words.iter().enumerate() {
             for cand in synonyms(w).unwrap_or(&[]) {
                 let mut v = words.clone();
                 v[i] = cand;
-                println!("  {w} → {cand}:{}", v.join(" "));
+                println!("  {w} → {cand}：{}", v.join(" "));
             }
         }
     }

@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rates = [2.0, 4.0, 8.0, 12.0, 16.0, 20.0, 24.0, 28.0, 32.0, 40.0];
     let mut throughput: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
     let mut ttft: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
-    let mut t = Table::numeric(["到达率 (请求/s)", "静态", "连续", "连续 + 分页"]);
+    let mut t = Table::numeric(["到达率（请求/s）", "静态", "连续", "连续 + 分页"]);
     let mut rows: Vec<Vec<String>> = rates.iter().map(|r| vec![fixed(*r, 0)]).collect();
     for (name, policy) in policies {
         let (mut tp, mut tt) = (Vec::new(), Vec::new());

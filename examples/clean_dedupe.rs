@@ -38,19 +38,19 @@ fn main() {
                 .iter()
                 .position(|x| x == n)
                 .expect("重复项一定有第一次出现");
-            format!("重复(同第 {first} 行)")
+            format!("重复（同第 {first} 行）")
         } else if n.chars().count() <= MIN_CHARS {
-            format!("过短({} 字)", n.chars().count())
+            format!("过短（{} 字）", n.chars().count())
         } else {
             "保留".to_string()
         };
-        t.row([i.to_string(), format!("{r:?}"), n.clone(), fate]);
+        t.row([i.to_string(), format!("{r:?}"), format!("{n:?}"), fate]);
     }
     print!("{}", t.text());
     println!();
-    println!("清洗后({} 行,保持原顺序):", result.len());
+    println!("清洗后（{} 行，保持原顺序）：", result.len());
     for r in &result {
-        println!("  {r}");
+        println!("  {r:?}");
     }
     value("raw_rows", raw.len());
     value("kept_rows", result.len());

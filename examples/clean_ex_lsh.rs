@@ -24,7 +24,7 @@ fn main() {
     // S 形曲线最陡处大约在 (1/b)^(1/r)
     for (b, r) in configs {
         println!(
-            "b={b}, r={r}:阈值约 (1/b)^(1/r) = {}",
+            "b={b}, r={r}：阈值约 (1/b)^(1/r) = {}",
             f4(libm::pow(1.0 / f64::from(b), 1.0 / f64::from(r)))
         );
     }

@@ -47,12 +47,12 @@ fn main() {
     let decomposed = "e\u{301}"; // e + 组合重音符，显示为 é
     let composed: String = decomposed.nfc().collect();
     println!(
-        "组合前 é:{} 个码点,{} 字节",
+        "组合前 é：{} 个码点，{} 字节",
         decomposed.chars().count(),
         decomposed.len()
     );
     println!(
-        "NFC 后 é:{} 个码点,{} 字节",
+        "NFC 后 é：{} 个码点，{} 字节",
         composed.chars().count(),
         composed.len()
     );

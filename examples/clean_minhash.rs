@@ -43,22 +43,22 @@ fn main() {
     let docs = [
         (
             "A",
-            "大模型训练需要大量高质量数据,重复样本会让模型死记硬背。",
+            "大模型训练需要大量高质量数据，重复样本会让模型死记硬背。",
         ),
         (
             "B",
-            "大模型训练需要大量高质量的数据,重复样本会让模型死记硬背。",
+            "大模型训练需要大量高质量的数据，重复样本会让模型死记硬背。",
         ),
         (
             "C",
-            "大模型训练需要海量高质量数据,重复的样本会让模型死记硬背!",
+            "大模型训练需要海量高质量数据，重复的样本会让模型死记硬背！",
         ),
         ("D", "学习率预热可以稳定训练初期的更新。"),
         ("E", "学习率预热可以稳定训练初期的更新"),
-        ("F", "今天的天气很好,适合出门散步。"),
+        ("F", "今天的天气很好，适合出门散步。"),
     ];
     for (name, text) in docs {
-        println!("{name}: {text}");
+        println!("{name}：{text}");
     }
     println!();
     const K: usize = 128;
@@ -67,12 +67,13 @@ fn main() {
     let sets: Vec<BTreeSet<String>> = docs.iter().map(|(_, t)| shingles(t, 3)).collect();
     let sigs: Vec<Vec<u64>> = sets.iter().map(|s| signature(s, &family)).collect();
 
-    let mut t = Table::new(["文档对", "精确 Jaccard", "MinHash 估计(k=128)", "近重复?"]).align([
-        Align::Left,
-        Align::Right,
-        Align::Right,
-        Align::Center,
-    ]);
+    let mut t = Table::new([
+        "文档对",
+        "精确 Jaccard",
+        "MinHash 估计（k=128）",
+        "近重复？",
+    ])
+    .align([Align::Left, Align::Right, Align::Right, Align::Center]);
     for (i, j) in [(0, 1), (0, 2), (1, 2), (3, 4), (0, 3), (0, 5)] {
         let exact = jaccard(&sets[i], &sets[j]);
         let est = estimate(&sigs[i], &sigs[j]);
@@ -87,7 +88,7 @@ fn main() {
             value("jaccard_ac", f4(exact));
         }
     }
-    println!("判定阈值:MinHash 估计 ≥ {}", f4(THRESHOLD));
+    println!("判定阈值：MinHash 估计 ≥ {}", f4(THRESHOLD));
     print!("{}", t.text());
     println!();
     // 估计的标准误差 √(J(1-J)/k):J = 0.5 时最大

@@ -50,7 +50,7 @@ fn clip_loss(images: &Batch, texts: &Batch, scale: f64) -> f64 {
 fn main() {
     let d = 64;
     let mut rng = seeded(7);
-    let mut t = Table::new(["N", "ln N", "损失 (缩放 1)", "损失 (缩放 14.2857)"]).align([
+    let mut t = Table::new(["N", "ln N", "损失（缩放 1）", "损失（缩放 14.2857）"]).align([
         Align::Right,
         Align::Right,
         Align::Right,

@@ -114,14 +114,14 @@ fn main() {
     let mut rng = seeded(2021);
     let (images, texts) = make_batch(&mut rng, n, d);
 
-    println!("批大小 N = {n},嵌入维度 d = {d}");
+    println!("批大小 N = {n}，嵌入维度 d = {d}");
     let img_norms: Vec<f64> = images.iter().map(|r| norm(r)).collect();
     let txt_norms: Vec<f64> = texts.iter().map(|r| norm(r)).collect();
-    println!("图像嵌入的 L2 范数:{}", vector(&img_norms, 4));
-    println!("文本嵌入的 L2 范数:{}", vector(&txt_norms, 4));
+    println!("图像嵌入的 L2 范数：{}", vector(&img_norms, 4));
+    println!("文本嵌入的 L2 范数：{}", vector(&txt_norms, 4));
 
     let cos = scaled_gram(&l2_normalize(&images), &l2_normalize(&texts), 1.0);
-    println!("余弦相似度 I·Tᵀ(行 = 图像,列 = 文本):");
+    println!("余弦相似度 I·Tᵀ（行 = 图像，列 = 文本）：");
     println!("{}", matrix(&cos, 4, 2));
     println!();
 
@@ -130,7 +130,7 @@ fn main() {
     let (loss_i, loss_t, loss) = clip_loss(&images, &texts, t0);
     let naive = outline_loss(&texts, &images, 0.1);
     // ANCHOR_END: compare
-    println!("CLIP:归一化 + 可学习温度 + 双向平均");
+    println!("CLIP：归一化 + 可学习温度 + 双向平均");
     value("clip_t0", f4(t0));
     value("clip_scale0", f4(libm::exp(t0)));
     value("clip_loss_img2txt", f4(loss_i));
@@ -145,7 +145,7 @@ fn main() {
     value("retrieval_clip", format!("{txt2img:?}"));
     println!();
 
-    println!("大纲:不归一化 + 温度 0.1 + 只算文本→图像");
+    println!("大纲：不归一化 + 温度 0.1 + 只算文本→图像");
     value("outline_loss", f4(naive));
     let outline_logits = scaled_gram(&texts, &images, 10.0);
     value("outline_max_logit", f4(max_abs(&outline_logits)));
@@ -162,12 +162,12 @@ fn main() {
     let (_, _, loss_scaled) = clip_loss(&scaled, &texts, t0);
     let naive_scaled = outline_loss(&texts, &scaled, 0.1);
     // ANCHOR_END: rescale
-    println!("把第 0 张图像的嵌入放大 3 倍之后:");
+    println!("把第 0 张图像的嵌入放大 3 倍之后：");
     value("clip_loss_rescaled", f4(loss_scaled));
     value("outline_loss_rescaled", f4(naive_scaled));
     println!();
 
-    println!("对数温度 t 与损失(缩放系数 exp(t) 在 100 处截断):");
+    println!("对数温度 t 与损失（缩放系数 exp(t) 在 100 处截断）：");
     for (label, t) in [
         ("t = 0", 0.0),
         ("t = ln(1/0.07)", t0),

@@ -36,7 +36,7 @@ fn main() {
     print!("{}", t.markdown());
     println!();
     println!(
-        "假设:7B 参数,A100 80GB SXM,显存带宽 {} GB/s,批大小 1;真实吞吐低于上限。",
+        "假设：7B 参数，A100 80GB SXM，显存带宽 {} GB/s，批大小 1；真实吞吐低于上限。",
         int(libm::round(bandwidth / 1e9) as i64)
     );
 }

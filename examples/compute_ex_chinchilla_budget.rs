@@ -20,7 +20,7 @@ fn main() {
     for c in [1e20, 1e22, 1e24] {
         let (n, d) = chinchilla_optimal(c);
         println!(
-            "C = {}:N ≈ {},D ≈ {}",
+            "算力 C = {}：N ≈ {}，D ≈ {}",
             sci(c, 0),
             human(libm::round(n) as u128, 2),
             human(libm::round(d) as u128, 2)

@@ -36,7 +36,7 @@ fn main() {
     const VIT_G: f64 = 1.0e9; // ViT-g 量级的编码器
     let samples = [
         Sample {
-            name: "576 个 patch 直接进 LM,长回答",
+            name: "576 个 patch 直接进 LM，长回答",
             lm_params: LM,
             encoder_params: VIT_L,
             encoder_trained: false,
@@ -45,7 +45,7 @@ fn main() {
             text_tokens: 200,
         },
         Sample {
-            name: "576 个 patch 直接进 LM,短标题",
+            name: "576 个 patch 直接进 LM，短标题",
             lm_params: LM,
             encoder_params: VIT_L,
             encoder_trained: false,
@@ -63,7 +63,7 @@ fn main() {
             text_tokens: 100,
         },
         Sample {
-            name: "网页图文交错:每 500 个文本 token 一张图",
+            name: "网页图文交错：每 500 个文本 token 一张图",
             lm_params: LM,
             encoder_params: VIT_L,
             encoder_trained: false,
@@ -72,7 +72,7 @@ fn main() {
             text_tokens: 500,
         },
         Sample {
-            name: "8 帧视频,每帧 64 个 token",
+            name: "8 帧视频，每帧 64 个 token",
             lm_params: LM,
             encoder_params: VIT_L,
             encoder_trained: false,
@@ -81,7 +81,7 @@ fn main() {
             text_tokens: 100,
         },
         Sample {
-            name: "编码器一起训练(1B),64 个 token",
+            name: "编码器一起训练（1B），64 个 token",
             lm_params: LM,
             encoder_params: VIT_G,
             encoder_trained: true,

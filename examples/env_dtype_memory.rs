@@ -63,7 +63,7 @@ fn main() {
         && formats[0].epsilon() == f64::from(f32::EPSILON)
         && formats[0].bits() as usize == 8 * size_of::<f32>();
     println!(
-        "f32 的布局与 std 常量一致:{}",
+        "f32 的布局与 std 常量一致：{}",
         if f32_ok { "是" } else { "否" }
     );
 
@@ -90,14 +90,14 @@ fn main() {
 
     print!("{}", t.text());
     println!(
-        "int8:{} 位整数,取值 {}..={},相邻两值相差 1(量化时要配一个缩放因子)",
+        "int8：{} 位整数，取值 {}..={}，相邻两值相差 1（量化时要配一个缩放因子）",
         i8::BITS,
         i8::MIN,
         i8::MAX
     );
 
     println!();
-    println!("f32 → bf16 的舍入:");
+    println!("f32 → bf16 的舍入：");
     for x in [0.1_f32, 1.0 / 3.0, std::f32::consts::PI, 65_504.0 * 2.0] {
         println!(
             "  {} → {}",
@@ -128,7 +128,7 @@ fn main() {
     }
     // ANCHOR_END: memory
     println!();
-    println!("7B 参数模型仅权重所占空间:");
+    println!("7B 参数模型仅权重所占空间：");
     print!("{}", t.text());
 
     value("f16_max", fixed(formats[1].max(), 0));

@@ -49,7 +49,7 @@ fn expectation(n: u64, k: u64, p: f64, estimator: fn(u64, u64, u64) -> f64) -> f
 // ANCHOR_END: expectation
 
 fn main() {
-    println!("n = 200 个样本时两种估计（Chen et al. 2021 每题采样 200 次）：");
+    println!("每题 n = 200 个样本时两种估计（Chen et al. 2021 每题采样 200 次）：");
     let mut t = Table::numeric(["c", "k", "无偏 pass@k", "朴素 1−(1−c/n)^k"]);
     for &(c, k) in &[
         (1, 1),
@@ -92,7 +92,7 @@ fn main() {
     print!("{}", t.text());
 
     println!();
-    println!("n = 2000、c = 10、k = 1000 时的数值稳定性：");
+    println!("取 n = 2000、c = 10、k = 1000 时的数值稳定性：");
     let (n, c, k) = (2000, 10, 1000);
     let by_factorial = 1.0 - comb_factorial(n - c, k) / comb_factorial(n, k);
     let by_product = pass_at_k(n, c, k);

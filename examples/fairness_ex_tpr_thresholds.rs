@@ -51,7 +51,7 @@ fn main() {
     let plans = [
         ("共同阈值 0.5", 0.5, 0.5),
         (
-            "各组阈值,TPR ≈ 80%",
+            "各组阈值，TPR ≈ 80%",
             threshold_for_tpr(&a, 0.8),
             threshold_for_tpr(&b, 0.8),
         ),

@@ -99,7 +99,7 @@ fn main() {
             percent(s.positives as f64 / s.n as f64, 1),
             percent(s.selection_rate, 1),
             s.tpr
-                .map_or("未定义(无正例)".to_string(), |v| percent(v, 1)),
+                .map_or("未定义（无正例）".to_string(), |v| percent(v, 1)),
         ]);
     }
     print!("{}", t.text());

@@ -112,7 +112,7 @@ fn main() {
 
     let w_weak_mean = model.w[1..].iter().map(|w| w.abs()).sum::<f64>() / WEAK as f64;
     let w_l1: f64 = model.w.iter().map(|w| w.abs()).sum();
-    println!("训练集 600 条,测试集 2000 条,特征维数 {DIM}");
+    println!("训练集 600 条，测试集 2000 条，特征维数 {DIM}");
     value("w_strong", f4(model.w[0]));
     value("w_weak_mean_abs", f4(w_weak_mean));
     value("w_l1", f4(w_l1));

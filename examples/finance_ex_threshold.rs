@@ -49,7 +49,7 @@ fn main() {
             pct(m.fpr()),
         ]);
     }
-    println!("验证集上的扫描:");
+    println!("验证集上的扫描：");
     print!("{}", t.text());
     println!();
     let Some(th) = chosen else {

@@ -47,10 +47,10 @@ const AMOUNT: Slot = &[
 ];
 const EXTRA: Slot = &[
     ("", 6.0, 3.0),
-    (",收到验证码后操作", 0.3, 2.0),
-    (",客服来电后操作", 0.2, 1.5),
-    (",异地登录", 0.4, 1.5),
-    (",首次交易", 0.8, 1.5),
+    ("，收到验证码后操作", 0.3, 2.0),
+    ("，客服来电后操作", 0.2, 1.5),
+    ("，异地登录", 0.4, 1.5),
+    ("，首次交易", 0.8, 1.5),
 ];
 
 /// 先按先验抽标签，再按该标签的权重抽每个槽位。返回 (是否欺诈，描述)。
@@ -67,7 +67,7 @@ pub(crate) fn generate(n: usize, fraud_rate: f64, seed: u64) -> Vec<(bool, Strin
                     .collect();
                 let (phrase, _, _) = slot[weighted_index(&mut rng, &w)];
                 if slot == AMOUNT {
-                    text.push(',');
+                    text.push('，');
                 }
                 text.push_str(phrase);
             }
@@ -174,7 +174,7 @@ fn main() {
     // ANCHOR_END: split
     let truth: Vec<bool> = test.iter().map(|(f, _)| *f).collect();
     let n_fraud = truth.iter().filter(|&&f| f).count();
-    println!("示例描述:");
+    println!("示例描述：");
     let normal = test.iter().filter(|(f, _)| !f).take(2);
     let fraud = test.iter().filter(|(f, _)| *f).take(2);
     for (f, text) in normal.chain(fraud) {
@@ -203,8 +203,8 @@ fn main() {
             .collect::<Vec<_>>(),
     );
     let never = Confusion::new(&truth, &vec![false; truth.len()]);
-    print_confusion("版本 1(关键词规则)", &v1);
-    print_confusion("版本 2(朴素贝叶斯,阈值 0.5)", &v2);
+    print_confusion("版本 1（关键词规则）", &v1);
+    print_confusion("版本 2（朴素贝叶斯，阈值 0.5）", &v2);
 
     let pct = |x: f64| fixed(x * 100.0, 1);
     let mut t = Table::numeric(["指标", "版本 1", "版本 2", "永远说“正常”"]);

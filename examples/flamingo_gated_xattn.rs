@@ -183,22 +183,22 @@ fn main() {
     };
     let mask = media_mask(&media_before, tokens_per_image, n_images);
 
-    println!("文本隐藏状态 x:{}", shape(&x));
+    println!("文本隐藏状态 x：{}", shape(&x));
     println!(
-        "视觉 token({n_images} 张图 × {tokens_per_image} 个):{}",
+        "视觉 token（{n_images} 张图 × {tokens_per_image} 个）：{}",
         shape(&visual)
     );
     println!(
-        "Q:{}  K:{}  V:{}  注意力分数:({}, {})",
+        "Q:{}  K:{}  V:{}  注意力分数：({}, {})",
         shape(&x),
         shape(&visual),
         shape(&visual),
         x.len(),
         visual.len()
     );
-    println!("前馈层:W1 {}  W2 {}", shape(&w.w1), shape(&w.w2));
+    println!("前馈层：W1 {}  W2 {}", shape(&w.w1), shape(&w.w2));
     println!();
-    println!("掩码(1 = 可以看;列 0-2 属于图像 0,列 3-5 属于图像 1):");
+    println!("掩码（1 = 可以看；列 0-2 属于图像 0，列 3-5 属于图像 1）：");
     for (tok, row) in tokens.iter().zip(&mask) {
         let bits: Vec<&str> = row.iter().map(|&b| if b { "1" } else { "0" }).collect();
         let pad = " ".repeat(8 - display_width(tok));

@@ -99,7 +99,7 @@ fn main() {
     };
     for n_frames in [1, 4] {
         let frames: Vec<Mat> = (0..n_frames).map(|_| randn(&mut rng, s, d)).collect();
-        println!("输入 {n_frames} 帧,每帧 {}:", shape(&frames[0]));
+        println!("输入 {n_frames} 帧，每帧 {}：", shape(&frames[0]));
         let out = res.forward(&frames);
         println!("  输出 {}", shape(&out));
     }

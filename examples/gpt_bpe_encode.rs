@@ -41,7 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "字符",
         "token",
         "字符/token",
-        "未见过的字(占比)",
+        "未见过的字（占比）",
     ])
     .align([
         Align::Left,
@@ -54,7 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sets: [(&str, &str, &[Poem]); 3] = [
         ("train", "唐诗训练集", &base.train),
         ("valid", "唐诗验证集", &base.valid),
-        ("ci", "宋词(微调)", &ci.train),
+        ("ci", "宋词（微调）", &ci.train),
     ];
     for (key, name, poems) in sets {
         let (mut chars, mut tokens, mut unseen) = (0usize, 0usize, 0usize);
@@ -128,7 +128,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR: errors
     let bad: [(&str, Result<String, _>); 3] = [
         ("未知 id 5000", tok.decode(&[5000])),
-        ("半个字(0xE6)", tok.decode(&[0xE6 + 1])),
+        ("半个字（0xE6）", tok.decode(&[0xE6 + 1])),
         ("EOT", tok.decode(&[EOT])),
     ];
     for (what, r) in bad {

@@ -22,7 +22,7 @@ fn main() -> Result<(), tinygpt::corpus::CorpusError> {
         Align::Right,
         Align::Center,
     ]);
-    for (name, poems) in [("唐诗验证集", &base.valid), ("宋词(微调)", &ci.train)] {
+    for (name, poems) in [("唐诗验证集", &base.valid), ("宋词（微调）", &ci.train)] {
         let s = text(poems);
         let n = s.chars().count();
         let unk = s.chars().filter(|c| !vocab.contains(c)).count();

@@ -15,7 +15,7 @@ fn main() -> Result<(), corpus::CorpusError> {
 
     let mut t = Table::new(["步骤", "首数"]).align([Align::Left, Align::Right]);
     t.row([
-        "读入(唐诗三百首 + 千家诗)".to_string(),
+        "读入（唐诗三百首 + 千家诗）".to_string(),
         report.raw.to_string(),
     ]);
     t.row(["其中删去校注的".to_string(), report.with_notes.to_string()]);
@@ -29,7 +29,7 @@ fn main() -> Result<(), corpus::CorpusError> {
         report.too_long.to_string(),
     ]);
     t.row([
-        format!("近重复(3-gram Jaccard ≥ {NEAR_DUP})，删去"),
+        format!("近重复（3-gram Jaccard ≥ {NEAR_DUP}），删去"),
         report.near_duplicates.to_string(),
     ]);
     let kept = split.train.len() + split.valid.len();
@@ -52,7 +52,7 @@ fn main() -> Result<(), corpus::CorpusError> {
     let ci = corpus::split(ci)?;
     // ANCHOR_END: finetune
     println!(
-        "微调语料(宋词三百首)：读入 {} 首，重复 {}、近重复 {}、超过 {MAX_CHARS} 字 {}，保留 {} 首(训练 {}，验证 {})",
+        "微调语料（宋词三百首）：读入 {} 首，重复 {}、近重复 {}、超过 {MAX_CHARS} 字 {}，保留 {} 首（训练 {}，验证 {}）",
         ci_report.raw,
         ci_report.duplicates,
         ci_report.near_duplicates,

@@ -26,7 +26,7 @@ fn main() -> Result<(), corpus::CorpusError> {
         }
     }
     println!(
-        "按行划分：验证集 {valid_lines} 行，其中 {with_neighbour} 行所在的诗有别的行在训练集里({})",
+        "按行划分：验证集 {valid_lines} 行，其中 {with_neighbour} 行所在的诗有别的行在训练集里（{}）",
         num::percent(with_neighbour as f64 / valid_lines as f64, 1)
     );
 

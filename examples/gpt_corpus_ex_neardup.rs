@@ -54,7 +54,7 @@ fn main() -> Result<(), corpus::CorpusError> {
         println!("  Jaccard ∈ [{lo}, {hi}：{n} 对");
     }
     println!();
-    println!("0.5 ≤ Jaccard < 0.8 的诗对(阈值取 0.8 就会漏掉)：");
+    println!("0.5 ≤ Jaccard < 0.8 的诗对（阈值取 0.8 就会漏掉）：");
     print!("{}", t.text());
     Ok(())
 }

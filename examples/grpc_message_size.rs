@@ -93,7 +93,7 @@ fn dump(buf: &[u8], indent: usize) {
                             indent,
                             field,
                             &buf[start..pos],
-                            &format!("LEN {len} 字节,嵌套消息:"),
+                            &format!("LEN {len} 字节，嵌套消息："),
                         );
                         dump(payload, indent + 4);
                         continue;
@@ -135,7 +135,7 @@ where
 
 fn main() {
     let request = PredictRequest {
-        text: "物流很快,质量很好".into(),
+        text: "物流很快，质量很好".into(),
         model: "review-nb".into(),
     };
     let response = PredictResponse {
@@ -163,12 +163,12 @@ fn main() {
     };
 
     println!(
-        "PredictRequest 的 JSON:{}",
+        "PredictRequest 的 JSON：{}",
         String::from_utf8(serde_json::to_vec(&request).unwrap()).unwrap()
     );
-    println!("PredictRequest 的 protobuf 线格式:");
+    println!("PredictRequest 的 protobuf 线格式：");
     dump(&request.encode_to_vec(), 2);
-    println!("PredictResponse 的 protobuf 线格式:");
+    println!("PredictResponse 的 protobuf 线格式：");
     dump(&response.encode_to_vec(), 2);
     println!();
 

@@ -79,7 +79,7 @@ fn main() {
         "比值 ρ",
         "ρ·Â",
         "截断目标",
-        "截断?",
+        "截断？",
     ]);
     let mut total = 0.0;
     for ((answer, ratio), (&r, &a)) in group.iter().zip(rewards.iter().zip(&adv)) {

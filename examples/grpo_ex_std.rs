@@ -35,7 +35,7 @@ fn main() {
     }
     print!("{}", t.text());
     println!("闭式：答对比例为 p 时，答对者 √((1−p)/p)，答错者 −√(p/(1−p))。");
-    println!("p = 1/8 时 √7 = {}", f4(libm::sqrt(7.0)));
+    println!("取 p = 1/8 时，√7 = {}", f4(libm::sqrt(7.0)));
     value("rare_correct", f4(rare.0));
     value("rare_wrong", f4(rare.1));
 }

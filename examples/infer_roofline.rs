@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "GPU",
         "卡数",
         "B = 1 (token/s)",
-        "B = 32 (token/s，合计)",
+        "B = 32（token/s，合计）",
         "B = 32 受限于",
     ]);
     for c in &configs {

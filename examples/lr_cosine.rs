@@ -25,7 +25,7 @@ fn main() {
         table.row([t.to_string(), sci(cosine(t), 3), sci(warmup_cosine(t), 3)]);
     }
     println!(
-        "η_max = {},η_min = {},T_max = {T_MAX},预热 {WARMUP} 步",
+        "η_max = {}，η_min = {}，T_max = {T_MAX}，预热 {WARMUP} 步",
         sci(ETA_MAX, 0),
         sci(ETA_MIN, 0)
     );

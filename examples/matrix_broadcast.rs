@@ -17,7 +17,7 @@ fn checked_dot(a: &Array2<f64>, b: &Array2<f64>) -> Result<Array2<f64>, String> 
     let ((m, k), (k2, n)) = (a.dim(), b.dim());
     if k != k2 {
         return Err(format!(
-            "形状不匹配:({m}, {k}) · ({k2}, {n}),内维 {k} ≠ {k2}"
+            "形状不匹配：({m}, {k}) · ({k2}, {n})，内维 {k} ≠ {k2}"
         ));
     }
     Ok(a.dot(b))
@@ -35,13 +35,13 @@ fn main() {
     println!("== 逐元素乘与矩阵乘 ==");
     show("x", &x);
     show("x * x(逐元素)", &hadamard);
-    show("x.dot(w)(矩阵乘)", &product);
+    show("x.dot(w)（矩阵乘）", &product);
     show("x.t()", &xt.to_owned());
 
     // (AB)ᵀ = BᵀAᵀ
     let lhs = x.dot(&w).t().to_owned();
     let rhs = w.t().dot(&x.t());
-    println!("(x·w)ᵀ == wᵀ·xᵀ:{}", if lhs == rhs { "是" } else { "否" });
+    println!("(x·w)ᵀ == wᵀ·xᵀ：{}", if lhs == rhs { "是" } else { "否" });
 
     // ANCHOR: broadcast
     let b: Array1<f64> = array![10.0, 20.0]; // 偏置，形状 (2,)
@@ -61,16 +61,16 @@ fn main() {
     // ANCHOR: errors
     match checked_dot(&x, &x) {
         Ok(m) => show("x·x", &m),
-        Err(e) => println!("\nx·x 出错:{e}"),
+        Err(e) => println!("\nx·x 出错：{e}"),
     }
     // broadcast 在形状不兼容时返回 None，而不是 panic
     let v3 = array![1.0, 2.0, 3.0]; // (3,)
     match v3.broadcast((3, 2)) {
-        Some(view) => println!("(3,) 广播到 (3, 2):{:?}", view.dim()),
-        None => println!("(3,) 不能广播到 (3, 2):末维 3 与 2 不相等且都不是 1"),
+        Some(view) => println!("(3,) 广播到 (3, 2)：{:?}", view.dim()),
+        None => println!("(3,) 不能广播到（3, 2）：末维 3 与 2 不相等且都不是 1"),
     }
     match v3.broadcast((2, 3)) {
-        Some(view) => println!("(3,) 广播到 (2, 3):得到形状 {:?}", view.dim()),
+        Some(view) => println!("(3,) 广播到（2, 3）：得到形状 {:?}", view.dim()),
         None => println!("(3,) 不能广播到 (2, 3)"),
     }
     // ANCHOR_END: errors

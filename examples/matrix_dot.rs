@@ -48,14 +48,14 @@ fn main() {
     println!("A 的形状 = {:?}", a.dim());
     println!("A =\n{}", matrix(&rows(&a), 4, 0));
     println!("B =\n{}", matrix(&rows(&b), 4, 0));
-    println!("C = A·B =\n{}", matrix(&rows(&c), 4, 0));
+    println!("乘积 C = A·B =\n{}", matrix(&rows(&c), 4, 0));
 
     // 与三重循环的结果比较：ndarray 的 dot 可能走 SIMD/FMA 内核，
     // 末位可以不同，所以只判断差值是否足够小，不打印差值本身。
     let c_loop = matmul_loops(&a, &b);
     let max_diff = (&c - &c_loop).iter().fold(0.0_f64, |m, d| m.max(d.abs()));
     println!(
-        "dot 与三重循环一致(最大差 < 1e-12):{}",
+        "dot 与三重循环一致（最大差 < 1e-12）：{}",
         if max_diff < 1e-12 { "是" } else { "否" }
     );
     value("c00", f4(c[[0, 0]]));

@@ -12,7 +12,12 @@ fn broadcast_shape(a: &[usize], b: &[usize]) -> Result<Vec<usize>, String> {
             _ if da == db => da,
             (1, _) => db,
             (_, 1) => da,
-            _ => return Err(format!("倒数第 {} 维:{da} 与 {db} 不相等且都不是 1", i + 1)),
+            _ => {
+                return Err(format!(
+                    "倒数第 {} 维：{da} 与 {db} 不相等且都不是 1",
+                    i + 1
+                ));
+            }
         };
     }
     Ok(out)
@@ -29,7 +34,7 @@ fn main() {
     for (a, b) in cases {
         match broadcast_shape(a, b) {
             Ok(s) => println!("{a:?} 与 {b:?} → {s:?}"),
-            Err(e) => println!("{a:?} 与 {b:?} → 不能广播({e})"),
+            Err(e) => println!("{a:?} 与 {b:?} → 不能广播（{e}）"),
         }
     }
 }

@@ -17,9 +17,9 @@ fn main() {
     let (p, q) = (1000, 10);
     let left = flops(p, q, p) + flops(p, p, q); // (AB) 是 1000×1000，再乘 C
     let right = flops(q, p, q) + flops(p, q, q); // (BC) 只有 10×10，再让 A 乘它
-    println!("(A·B)·C 的 FLOPs:{}", int(left));
-    println!("A·(B·C) 的 FLOPs:{}", int(right));
-    println!("相差倍数:{}", int(left / right));
+    println!("(A·B)·C 的 FLOPs：{}", int(left));
+    println!("A·(B·C) 的 FLOPs：{}", int(right));
+    println!("相差倍数：{}", int(left / right));
 
     // 两种顺序的数值结果相同(只差舍入误差)
     let mut rng = seeded(7);
@@ -31,7 +31,7 @@ fn main() {
     let rel = (&ab_c - &a_bc).iter().fold(0.0_f64, |m, d| m.max(d.abs()))
         / ab_c.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
     println!(
-        "两种顺序结果一致(最大相对差 < 1e-12):{}",
+        "两种顺序结果一致（最大相对差 < 1e-12）：{}",
         if rel < 1e-12 { "是" } else { "否" }
     );
     value("ratio", int(left / right));

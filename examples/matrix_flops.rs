@@ -27,9 +27,12 @@ fn flops(m: u64, k: u64, n: u64) -> u64 {
 
 fn main() {
     let (mul, add) = count_ops(3, 3, 3);
-    println!("3×3 · 3×3:乘法 {mul} 次,加法 {add} 次,合计 {}", mul + add);
     println!(
-        "2mnk 估算:{}(把每个输出的第一次乘法也配一次加法)",
+        "3×3 · 3×3：乘法 {mul} 次，加法 {add} 次，合计 {}",
+        mul + add
+    );
+    println!(
+        "2mnk 估算：{}（把每个输出的第一次乘法也配一次加法）",
         flops(3, 3, 3)
     );
     println!();

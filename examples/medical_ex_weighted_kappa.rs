@@ -49,7 +49,7 @@ fn main() {
     let d = |i: usize, j: usize| i.abs_diff(j) as f64 / (k - 1) as f64;
     let mut t = Table::numeric(["方案", "κ(不加权)", "线性加权 κ", "二次加权 κ"]);
     for (name, sys) in [
-        ("只用规则(其余判门诊)", &rules_only),
+        ("只用规则（其余判门诊）", &rules_only),
         ("规则 + 模型", &combined),
     ] {
         t.row([

@@ -58,7 +58,7 @@ fn record(rng: &mut guide_support::rng::GuideRng) -> (usize, String) {
     let who = WHO[weighted_index(rng, &[0.6, 0.25, 0.15])];
     let d = weighted_index(rng, &[0.3, 0.35, 0.25, 0.1]);
     let names: Vec<&str> = picked.iter().map(|&i| SYMPTOMS[i].0).collect();
-    let text = format!("{who},{},持续{}", names.join("、"), HOW_LONG[d]);
+    let text = format!("{who}，{}，持续{}", names.join("、"), HOW_LONG[d]);
 
     let mut label = picked.iter().map(|&i| SYMPTOMS[i].1).min().unwrap();
     if label == 2 && d == 3 {
@@ -132,7 +132,7 @@ pub(crate) fn dataset() -> (Records, Records) {
 fn main() {
     let (train, test) = dataset();
 
-    println!("示例病历(参考标注):");
+    println!("示例病历（参考标注）：");
     for (label, text) in test.iter().take(4) {
         println!("  [{}] {text}", LABELS[*label]);
     }
@@ -152,7 +152,7 @@ fn main() {
 
     let share = |c: usize| reference.iter().filter(|&&x| x == c).count();
     for (c, name) in LABELS.iter().enumerate() {
-        println!("测试集参考标注 {name}:{} 条", share(c));
+        println!("测试集参考标注 {name}：{} 条", share(c));
     }
     println!();
     value("test_n", test.len());
@@ -163,7 +163,7 @@ fn main() {
 
     let mut t = Table::numeric(["方案", "原始一致率 p_o", "机会一致率 p_e", "Cohen's κ"]);
     let systems: [(&str, &str, &Vec<usize>); 4] = [
-        ("只用规则(其余判门诊)", "rules", &rules_only),
+        ("只用规则（其余判门诊）", "rules", &rules_only),
         ("只用模型", "model", &model_only),
         ("规则 + 模型", "combined", &combined),
         ("永远判门诊", "always", &always_clinic),
@@ -183,7 +183,7 @@ fn main() {
     print!("{}", t.text());
     println!();
 
-    println!("规则 + 模型的混淆矩阵(行 = 参考标注,列 = 系统):");
+    println!("规则 + 模型的混淆矩阵（行 = 参考标注，列 = 系统）：");
     let mut m = Table::numeric(["", "急诊", "门诊", "居家观察"]);
     for (r, name) in LABELS.iter().enumerate() {
         let mut row = vec![name.to_string()];

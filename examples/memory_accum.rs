@@ -34,8 +34,8 @@ fn main() {
     }
     // ANCHOR_END: accum
     println!("整批梯度      {}", f6(full));
-    println!("累积(除以 4) {}", f6(accumulated));
-    println!("累积(忘了除) {}", f6(forgot));
+    println!("累积（除以 4）{}", f6(accumulated));
+    println!("累积（忘了除）{}", f6(forgot));
     value("accum_diff", sci((full - accumulated).abs(), 1));
     println!();
 
@@ -48,7 +48,7 @@ fn main() {
         let naive = 1.0 / (n as f64 * counts.len() as f64); // 先在微批次内平均，再对微批次平均
         let right = 1.0 / total as f64; // 整步所有 token 一起平均
         println!(
-            "微批次 {k}({n} 个 token):每个 token 的权重 朴素 {},正确 {}",
+            "微批次 {k}（{n} 个 token）：每个 token 的权重 朴素 {}，正确 {}",
             f6(naive),
             f6(right)
         );

@@ -97,7 +97,7 @@ fn main() {
         row.push(gib(16 * p));
         t.row(row);
     }
-    println!("**模型状态**(GiB,混合精度 Adam):");
+    println!("**模型状态**（GiB，混合精度 Adam）：");
     println!();
     print!("{}", t.markdown());
     println!();
@@ -105,7 +105,7 @@ fn main() {
     let batches = [1, 8, 32];
     let mut header = vec!["模型".to_string(), "序列长度 s".to_string()];
     header.extend(batches.iter().map(|b| format!("b = {b}")));
-    header.push("b = 32,全重算(只存每层输入)".to_string());
+    header.push("b = 32，全重算（只存每层输入）".to_string());
     let mut t = Table::new(header).align([Align::Left].into_iter().chain([Align::Right; 5]));
     for m in &models {
         let s = m.n_ctx;
@@ -115,7 +115,7 @@ fn main() {
         row.push(gib(m.layers * 2 * s * 32 * m.d));
         t.row(row);
     }
-    println!("**激活**(GiB,fp16,不含嵌入层与输出层):");
+    println!("**激活**（GiB，fp16，不含嵌入层与输出层）：");
     println!();
     print!("{}", t.markdown());
 }

@@ -18,7 +18,7 @@ fn main() {
         let got = per_gpu(stage as u8, 7.5e9, 64.0) / 1e9;
         assert_eq!(fixed(got, 1), fixed(expect, 1), "阶段 {stage}");
     }
-    println!("论文图 1(7.5B 参数,64 卡):120.0 / 31.4 / 16.6 / 1.9 GB,复现 ok");
+    println!("论文图 1（7.5B 参数，64 卡）：120.0 / 31.4 / 16.6 / 1.9 GB，复现 ok");
     println!();
 
     let params = 6_658_404_352.0; // GPT-3 6.7B，见 memory_estimate
@@ -29,6 +29,6 @@ fn main() {
         row.extend((0..4).map(|s| fixed(per_gpu(s, params, n) / f64::from(1u32 << 30), 1)));
         t.row(row);
     }
-    println!("GPT-3 6.7B 每张卡的模型状态(GiB,不含激活):");
+    println!("GPT-3 6.7B 每张卡的模型状态（GiB，不含激活）：");
     print!("{}", t.text());
 }

@@ -11,11 +11,11 @@ fn tokens(batch: u64, seq: u64) -> u64 {
 // ANCHOR_END: tokens
 
 fn main() {
-    let mut t = Table::new(["批量(条)", "s = 512", "s = 2048"]).align([Align::Right; 3]);
+    let mut t = Table::new(["批量（条）", "s = 512", "s = 2048"]).align([Align::Right; 3]);
     for b in [32, 64, 128, 256] {
         t.row([b.to_string(), int(tokens(b, 512)), int(tokens(b, 2048))]);
     }
-    println!("每个批次的 token 数:");
+    println!("每个批次的 token 数：");
     print!("{}", t.text());
     value("tokens_32_512", int(tokens(32, 512)));
     value("tokens_256_2048", int(tokens(256, 2048)));
@@ -41,7 +41,7 @@ fn main() {
     ];
     // ANCHOR_END: fit
     println!(
-        "GPT-3 2.7B,参数 {},模型状态 {} GiB,80 GiB 显卡剩余 {} GiB",
+        "GPT-3 2.7B，参数 {}，模型状态 {} GiB，80 GiB 显卡剩余 {} GiB",
         int(params),
         fixed(states as f64 / GIB as f64, 1),
         fixed(free as f64 / GIB as f64, 1)

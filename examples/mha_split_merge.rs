@@ -67,12 +67,12 @@ fn main() {
     // 用看得出来源的数：第 t 个 token 的第 c 维 = 10·t + c
     let (l, d, h) = (3, 8, 2);
     let x = Array3::from_shape_fn((1, l, d), |(_, t, c)| (10 * t + c) as f64);
-    println!("x(1 个样本, 3 个 token, D = 8):");
+    println!("x（1 个样本，3 个 token，D = 8）：");
     println!("{}", matrix(&rows2(x.slice(s![0, .., ..])), 0, 2));
     let heads = split_heads(&x, h);
     for hi in 0..h {
         println!(
-            "正确拆分后的头 {hi}(每个 token 的第 {} 至 {} 维):",
+            "正确拆分后的头 {hi}（每个 token 的第 {} 至 {} 维）：",
             hi * 4,
             hi * 4 + 3
         );
@@ -80,7 +80,7 @@ fn main() {
     }
     // 常见错误：直接 reshape 成 (B, H, L, dk)，不做轴置换
     let wrong = x.to_shape((1, h, l, d / h)).expect("形状相容").into_owned();
-    println!("直接 reshape 的“头 0”(把 token 0 和 token 1 混在一起):");
+    println!("直接 reshape 的“头 0”（把 token 0 和 token 1 混在一起）：");
     println!("{}", matrix(&rows2(wrong.slice(s![0, 0, .., ..])), 0, 2));
     // ANCHOR_END: demo
     println!();
@@ -94,7 +94,7 @@ fn main() {
     // ANCHOR: forward
     println!("输入 x                     {:?}", x.shape());
     let q = linear(&x, &wq, &bias);
-    println!("Q = x·W_q                  {:?}", q.shape());
+    println!("查询 Q = x·W_q             {:?}", q.shape());
     let (qh, kh, vh) = (
         split_heads(&q, h),
         split_heads(&linear(&x, &wk, &bias), h),
@@ -129,8 +129,8 @@ fn main() {
     // 不先排好内存就直接改形状，ndarray 会拒绝(PyTorch 的 .view() 同理)
     let permuted = qh.view().permuted_axes([0, 2, 1, 3]);
     match permuted.into_shape_with_order((b, l, d_model)) {
-        Ok(_) => println!("非连续视图直接改形状:成功"),
-        Err(e) => println!("非连续视图直接改形状:失败({e})"),
+        Ok(_) => println!("非连续视图直接改形状：成功"),
+        Err(e) => println!("非连续视图直接改形状：失败（{e}）"),
     }
     // ANCHOR_END: identity
     println!();

@@ -28,5 +28,5 @@ fn main() {
         human(u128::from(thirteen_b), 2),
     ]);
     print!("{}", t.text());
-    println!("7B 与公开数字 6,738,415,616 一致:ok");
+    println!("7B 与公开数字 6,738,415,616 一致：ok");
 }

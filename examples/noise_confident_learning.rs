@@ -161,7 +161,7 @@ fn print_counts(title: &str, columns: &str, m: &[[usize; K]; K]) {
     println!("            {columns} 0  1  2");
     for (g, row) in m.iter().enumerate() {
         println!(
-            "  给定标签 {g}:      {:>3}{:>3}{:>3}",
+            "  给定标签 {g}：     {:>3}{:>3}{:>3}",
             row[0], row[1], row[2]
         );
     }
@@ -172,7 +172,7 @@ fn main() {
     let (xs, y_true) = make_blobs(&mut rng);
     let (labels, flipped) = plant_noise(&mut rng, &y_true, 0.10);
     println!(
-        "样本数 {},植入的错标 {} 个",
+        "样本数 {}，植入的错标 {} 个",
         xs.len(),
         flipped.iter().filter(|&&f| f).count()
     );
@@ -184,14 +184,14 @@ fn main() {
     // ANCHOR_END: run
 
     println!("每类阈值 t_j = {}", vector(&t, 4));
-    print_counts("置信联合矩阵 C:", "推测真标签", &joint);
+    print_counts("置信联合矩阵 C：", "推测真标签", &joint);
     let counted: usize = joint.iter().flatten().sum();
-    println!("  计入 C 的样本 {counted} 个(其余样本没有任何一类的概率达到阈值)");
+    println!("  计入 C 的样本 {counted} 个（其余样本没有任何一类的概率达到阈值）");
     let mut truth = [[0; K]; K];
     for (&g, &y) in labels.iter().zip(&y_true) {
         truth[g][y] += 1;
     }
-    print_counts("对照:真实的(给定标签, 真标签)计数", "    真标签", &truth);
+    print_counts("对照：真实的（给定标签，真标签）计数", "    真标签", &truth);
     println!();
 
     // ANCHOR: score
@@ -227,7 +227,7 @@ fn main() {
     let missed: Vec<usize> = (0..xs.len())
         .filter(|&i| flipped[i] && !suspect[i])
         .collect();
-    println!("漏掉的植入错标(下标):{missed:?}");
+    println!("漏掉的植入错标（下标）：{missed:?}");
     let uncertain = missed
         .iter()
         .filter(|&&i| (0..K).all(|j| probs[i][j] < t[j]))
@@ -236,7 +236,7 @@ fn main() {
     value("missed_no_class_above_threshold", uncertain);
     if let Some(&i) = missed.first() {
         println!(
-            "  例如样本 {i}:真标签 {},给定 {},样本外概率 {}",
+            "  例如样本 {i}：真标签 {}，给定 {}，样本外概率 {}",
             y_true[i],
             labels[i],
             vector(&probs[i], 4)

@@ -12,7 +12,7 @@ use optimizers::{Adam, run};
 fn main() {
     let target = x_star();
     println!(
-        "起点到 x* 的距离 = {};每步至多约 lr,所以 100 步走到至少需要 lr ≥ {}(必要而不充分)",
+        "起点到 x* 的距离 = {}；每步至多约 lr，所以 100 步走到至少需要 lr ≥ {}（必要而不充分）",
         f4(10.0 - target),
         fixed((10.0 - target) / 100.0, 3)
     );

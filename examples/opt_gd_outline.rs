@@ -19,7 +19,7 @@ fn main() {
     for _ in 0..100 {
         x -= lr * df(x);
     }
-    println!("优化结果: {}", f4(x)); // Python: print(f"优化结果：{x:.4f}")
+    println!("优化结果：{}", f4(x)); // Python: print(f"优化结果：{x:.4f}")
     // ANCHOR_END: loop
     value("x100", f4(x));
     value("df100", f4(df(x)));
@@ -39,7 +39,7 @@ fn main() {
         x -= lr * df(x);
         step += 1;
     }
-    t.row([format!("{step}(收敛)"), f4(x), f4(f(x)), sci(df(x), 2)]);
+    t.row([format!("{step}（收敛）"), f4(x), f4(f(x)), sci(df(x), 2)]);
     print!("{}", t.text());
     value("steps_to_converge", int(step));
     value("x_converged", f4(x));

@@ -30,9 +30,9 @@ fn classify(xs: &[f64], target: f64) -> &'static str {
         .windows(2)
         .all(|w| (w[1] - w[0]) * (xs[1] - xs[0]) > 0.0)
     {
-        "单调前进,未到"
+        "单调前进，未到"
     } else if err(last) < 0.5 * err(xs[xs.len() - 21]) {
-        "振荡衰减,未到"
+        "振荡衰减，未到"
     } else {
         "持续振荡"
     }

@@ -19,7 +19,7 @@ fn report(k: usize, x: f64, g: f64) {
     } else {
         format!("f′(x) = {}", sci(g, 3))
     };
-    println!("  第 {k} 次:x = {},{g_text}", fixed(x, 10));
+    println!("  第 {k} 次：x = {}，{g_text}", fixed(x, 10));
 }
 
 // ANCHOR: newton
@@ -44,13 +44,13 @@ pub(crate) fn x_star() -> f64 {
 }
 
 fn main() {
-    println!("牛顿法,从 x = 0 出发:");
+    println!("牛顿法，从 x = 0 出发：");
     let iterations = newton(0.0, report).1;
     let x_star = x_star(); // 同一个牛顿法，不打印过程
     let f_star = f(x_star);
     println!("x* = {},f(x*) = {}", fixed(x_star, 6), fixed(f_star, 6));
     println!(
-        "f″(x*) = {},稳定学习率上限 2/f″(x*) = {}",
+        "f″(x*) = {}，稳定学习率上限 2/f″(x*) = {}",
         f4(d2f(x_star)),
         f4(2.0 / d2f(x_star))
     );
@@ -58,7 +58,7 @@ fn main() {
     // x > 0 上 f′ 的最小值在 f″ = 0、即 sin x = 0.4 处(“肩部”)
     let shoulder = std::f64::consts::PI - libm::asin(0.4);
     println!(
-        "肩部:x = {},f′(x) = {}(仍为正,所以这里不是驻点)",
+        "肩部：x = {}，f′(x) = {}（仍为正，所以这里不是驻点）",
         f4(shoulder),
         f4(df(shoulder))
     );

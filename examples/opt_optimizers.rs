@@ -143,7 +143,10 @@ fn optimizers(lr: f64) -> Vec<(&'static str, Box<dyn Optimizer>)> {
 
 fn main() {
     let target = x_star();
-    println!("lr = 0.01,从 x = 10 出发走 100 步(x* = {}):", f4(target));
+    println!(
+        "学习率 lr = 0.01，从 x = 10 出发走 100 步（x* = {}）：",
+        f4(target)
+    );
     let mut t = Table::numeric([
         "优化器",
         "x₁₀₀",
@@ -173,7 +176,7 @@ fn main() {
     print!("{}", t.text());
 
     println!();
-    println!("轨迹(每 10 步一个点):");
+    println!("轨迹（每 10 步一个点）：");
     let mut header = vec!["步数".to_owned()];
     header.extend(traj.iter().map(|(n, _)| (*n).to_owned()));
     let mut t = Table::new(header).align([Align::Right; 6]);
@@ -185,7 +188,7 @@ fn main() {
     print!("{}", t.text());
 
     println!();
-    println!("首次进入 |x − x*| < 1e-4 的步数,以及第 4900–5000 步里最大的 |x − x*|:");
+    println!("首次进入 |x − x*| < 1e-4 的步数，以及第 4900–5000 步里最大的 |x − x*|：");
     let mut t = Table::numeric([
         "优化器",
         "lr=0.01 步数",

@@ -36,8 +36,8 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 fn main() {
     let d = 8;
-    println!("pos = 3 交错:{}", vector(&interleaved(3.0, d), 4));
-    println!("pos = 3 拼接:{}", vector(&concatenated(3.0, d), 4));
+    println!("位置 pos = 3，交错：{}", vector(&interleaved(3.0, d), 4));
+    println!("位置 pos = 3，拼接：{}", vector(&concatenated(3.0, d), 4));
     // 置换：拼接的第 j 维 = 交错的第 perm[j] 维
     let perm: Vec<usize> = (0..d)
         .map(|j| {
@@ -60,8 +60,8 @@ fn main() {
         }
     }
     println!(
-        "50 个位置 × 20 个偏移,两种排列的点积最大差:{}",
+        "50 个位置 × 20 个偏移，两种排列的点积最大差：{}",
         sci(worst, 1)
     );
-    println!("(不为 0 只是因为求和顺序不同带来的舍入误差)");
+    println!("（不为 0 只是因为求和顺序不同带来的舍入误差）");
 }

@@ -56,7 +56,7 @@ fn main() {
         t.row(row);
     }
     // ANCHOR_END: dot
-    println!("d = {d},PE(pos)·PE(pos+k):");
+    println!("维度 d = {d}，PE(pos)·PE(pos+k)：");
     print!("{}", t.text());
     println!();
 
@@ -70,7 +70,7 @@ fn main() {
             }
         }
     }
-    println!("旋转 PE(pos) 与直接计算 PE(pos+k) 的最大差:");
+    println!("旋转 PE(pos) 与直接计算 PE(pos+k) 的最大差：");
     value("rotation_max_error", sci(worst, 1));
     value(
         "dot_k0",

@@ -14,7 +14,7 @@ fn multinomial_checked(p: Vec<f64>, n: u64) -> Result<Multinomial<Dyn>, String> 
     }
     let sum: f64 = p.iter().sum();
     if (sum - 1.0).abs() > 1e-9 {
-        return Err(format!("概率之和为 {},不是 1", f6(sum)));
+        return Err(format!("概率之和为 {}，不是 1", f6(sum)));
     }
     Multinomial::new(p, n).map_err(|e| e.to_string())
 }
@@ -32,14 +32,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("P(X=1) = {}", f6(dist.pmf(1))); // scipy: dist.pmf(1)
     println!("P(X=0) = {}", f6(dist.pmf(0)));
     println!(
-        "均值 = {},方差 = {}",
+        "均值 = {}，方差 = {}",
         f6(dist.mean().unwrap_or(f64::NAN)),
         f6(dist.variance().unwrap_or(f64::NAN))
     );
     // ANCHOR_END: bernoulli
     match Bernoulli::new(1.2) {
         Ok(_) => println!("Bernoulli::new(1.2) 竟然成功了"),
-        Err(e) => println!("Bernoulli::new(1.2) 返回错误:{e}"),
+        Err(e) => println!("Bernoulli::new(1.2) 返回错误：{e}"),
     }
     value("bern_p1", f6(dist.pmf(1)));
 
@@ -53,10 +53,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR_END: multinomial
     let coef = multinomial_coefficient(&[2, 3, 5]);
     let by_hand = coef as f64 * libm::pow(0.2, 2.0) * libm::pow(0.3, 3.0) * libm::pow(0.5, 5.0);
-    println!("按公式:{coef} × 0.2² × 0.3³ × 0.5⁵ = {}", f6(by_hand));
+    println!("按公式：{coef} × 0.2² × 0.3³ × 0.5⁵ = {}", f6(by_hand));
     let short = DVector::from_vec(vec![2_u64, 3, 4]);
     println!(
-        "P(x = [2, 3, 4]) = {}(计数之和 9 ≠ n,概率为 0)",
+        "P(x = [2, 3, 4]) = {}（计数之和 9 ≠ n，概率为 0）",
         f6(m.pmf(&short))
     );
     value("multi_pmf", f6(m.pmf(&x)));
@@ -67,13 +67,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bad = vec![0.2, 0.3, 0.6]; // 和为 1.1
     let silent = Multinomial::new(bad.clone(), 10)?;
     println!(
-        "statrs 接受了 p={},实际使用 {}",
+        "statrs 接受了 p={}，实际使用 {}",
         vector(&bad, 1),
         vector(silent.p().as_slice(), 4)
     );
     match multinomial_checked(bad, 10) {
         Ok(_) => println!("检查通过"),
-        Err(e) => println!("自己检查:拒绝,{e}"),
+        Err(e) => println!("自己检查：拒绝，{e}"),
     }
     // ANCHOR_END: renormalise
     Ok(())

@@ -34,10 +34,10 @@ fn main() {
         let statrs = Multinomial::new(p.to_vec(), n)
             .expect("p 合法")
             .pmf(&DVector::from_vec(x.to_vec()));
-        println!("n = {n}, x = {x:?}");
-        println!("  直接相乘: {}", sci(pmf_naive(&p, &x), 4));
+        println!("总次数 n = {n}，x = {x:?}");
+        println!("  直接相乘：{}", sci(pmf_naive(&p, &x), 4));
         println!(
-            "  对数空间: {}(ln P = {})",
+            "  对数空间：{}（ln P = {}）",
             sci(libm::exp(ln_pmf(&p, &x)), 4),
             f6(ln_pmf(&p, &x))
         );
@@ -50,7 +50,7 @@ fn main() {
         f *= f64::from(n);
     }
     println!(
-        "f64 的最大值 = {},{}! 就已溢出成 {}",
+        "f64 的最大值 = {}，而 {}! = {}，已经溢出",
         sci(f64::MAX, 4),
         n,
         sci(f, 4)

@@ -68,5 +68,5 @@ fn main() {
         .zip(counts)
         .map(|(t, c)| format!("{t} {}", fixed(f64::from(c) / 10_000.0, 4)))
         .collect();
-    println!("top-p 抽样 10000 次的频率:{}", freq.join("  "));
+    println!("top-p 抽样 10000 次的频率：{}", freq.join("  "));
 }

@@ -28,7 +28,7 @@ fn main() {
         t.row([int(n), f4(freq), f4((freq - p).abs()), f4(sd)]);
     }
     // ANCHOR_END: run
-    println!("伯努利(p = 0.7),同一条随机序列的前 n 个样本:");
+    println!("伯努利（p = 0.7），同一条随机序列的前 n 个样本：");
     print!("{}", t.align([Align::Right; 4]).text());
 
     // 类别分布：一次抽一个类别；n 次抽取的计数服从多项分布
@@ -57,7 +57,7 @@ fn main() {
         t.row([int(n), f4(freqs[0]), f4(freqs[1]), f4(freqs[2]), f4(worst)]);
     }
     println!();
-    println!("类别分布 p = [0.2, 0.3, 0.5]:");
+    println!("类别分布 p = [0.2, 0.3, 0.5]：");
     print!("{}", t.align([Align::Right; 5]).text());
     value("bern_freq_1e6", f4(ones as f64 / drawn as f64));
     value("sd_1000", f4((p * (1.0 - p) / 1000.0).sqrt()));

@@ -28,7 +28,7 @@ fn main() {
 
     let mut header = vec!["温度 T".to_owned()];
     header.extend(tokens.iter().map(|t| format!("P({t})")));
-    header.push("熵(bit)".to_owned());
+    header.push("熵（bit）".to_owned());
     let mut t = Table::new(header).align([Align::Right; 7]);
     for temp in [0.25, 0.5, 1.0, 2.0, 5.0] {
         let p = softmax_with_temperature(&logits, temp);
@@ -37,7 +37,7 @@ fn main() {
         row.push(f4(entropy_bits(&p)));
         t.row(row);
     }
-    println!("候选 token 的概率随温度变化:");
+    println!("候选 token 的概率随温度变化：");
     print!("{}", t.text());
     println!("均匀分布的熵上限 log2(5) = {}", f4(libm::log2(5.0)));
 
@@ -48,7 +48,7 @@ fn main() {
         let draws: Vec<&str> = (0..20)
             .map(|_| tokens[weighted_index(&mut rng, &p)])
             .collect();
-        println!("T = {}:{}", fixed(temp, 2), draws.concat());
+        println!("温度 T = {}：{}", fixed(temp, 2), draws.concat());
     }
     // ANCHOR_END: sample
 

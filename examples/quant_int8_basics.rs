@@ -6,7 +6,7 @@ use tinygpt::quant::{QParams, affine, dequantize, quantize, symmetric};
 
 fn show(name: &str, key: &str, x: &[f32], p: &QParams) {
     println!(
-        "{name}:S = {},Z = {},整数范围 [{}, {}]",
+        "{name}：S = {}，Z = {}，整数范围 [{}, {}]",
         fixed(f64::from(p.scale), 6),
         p.zero_point,
         p.qmin,
@@ -27,7 +27,7 @@ fn show(name: &str, key: &str, x: &[f32], p: &QParams) {
     }
     print!("{}", t.text());
     println!(
-        "最大误差 {},S/2 = {}\n",
+        "最大误差 {}，S/2 = {}\n",
         fixed(f64::from(max_err), 6),
         fixed(f64::from(p.scale / 2.0), 6)
     );
@@ -39,7 +39,7 @@ fn show(name: &str, key: &str, x: &[f32], p: &QParams) {
 // ANCHOR: rounding
 /// 两种舍入在 k + 0.5 上的差别，以及在 0.5, 1.5，…，9.5 上的平均偏差。
 fn rounding_demo() {
-    let mut t = Table::new(["x", "round (远离零)", "round_ties_even"]).align([Align::Right; 3]);
+    let mut t = Table::new(["x", "round（远离零）", "round_ties_even"]).align([Align::Right; 3]);
     for x in [0.5f32, 1.5, 2.5, 3.5, -0.5, -2.5] {
         t.row([
             fixed(f64::from(x), 1),

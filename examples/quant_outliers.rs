@@ -177,14 +177,14 @@ fn main() {
             fixed(r.snr_all, 1),
         ]
     };
-    t.row(row("无离群值,逐张量", fixed(f64::from(s0), 4), &base));
+    t.row(row("无离群值，逐张量", fixed(f64::from(s0), 4), &base));
     t.row(row(
-        "有离群值,逐张量",
+        "有离群值，逐张量",
         fixed(f64::from(s_tensor), 4),
         &per_tensor,
     ));
-    t.row(row("有离群值,逐 token", "每行一个".into(), &per_token));
-    t.row(row("有离群值,混合精度分解", "每行一个".into(), &mixed));
+    t.row(row("有离群值，逐 token", "每行一个".into(), &per_token));
+    t.row(row("有离群值，混合精度分解", "每行一个".into(), &mixed));
     print!("{}", t.text());
     println!();
 

@@ -82,7 +82,10 @@ fn main() {
         ]);
     }
     // ANCHOR_END: compare
-    println!("逐张量 S = {}(所有行共用)\n", fixed(f64::from(s_tensor), 6));
+    println!(
+        "逐张量 S = {}（所有行共用）\n",
+        fixed(f64::from(s_tensor), 6)
+    );
     print!("{}", t.text());
     let snr = |e: f64| 10.0 * libm::log10(sig / e);
     println!();

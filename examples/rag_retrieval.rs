@@ -254,7 +254,7 @@ fn main() -> Result<(), DatasetError> {
         row.extend(ranks.iter().map(|r| r[i].to_string()));
         t.row(row);
     }
-    println!("第一个相关块的名次:");
+    println!("第一个相关块的名次：");
     print!("{}", t.text());
     Ok(())
 }

@@ -60,7 +60,7 @@ async fn predict_batch(
     };
     let n = req.texts.len();
     if n == 0 || n > MAX_BATCH {
-        let msg = format!("texts 需要 1 到 {MAX_BATCH} 条,收到 {n} 条");
+        let msg = format!("texts 需要 1 到 {MAX_BATCH} 条，收到 {n} 条");
         return error(StatusCode::UNPROCESSABLE_ENTITY, msg);
     }
     // 逐条校验，报告第一条有问题的下标，调用方才知道改哪条
@@ -116,7 +116,7 @@ async fn main() {
 
     call(
         &app,
-        r#"{"texts": ["物流很快,质量很好", "饭菜凉了,客服也不回复"]}"#,
+        r#"{"texts": ["物流很快，质量很好", "饭菜凉了，客服也不回复"]}"#,
     )
     .await;
     call(&app, r#"{"texts": []}"#).await;

@@ -83,7 +83,7 @@ fn main() {
     for (name, m) in &models {
         let weak = m.w[1..].iter().map(|w| w.abs()).sum::<f64>() / WEAK as f64;
         println!(
-            "{name}:强特征权重 {},弱特征平均 |权重| {}",
+            "{name}：强特征权重 {}，弱特征平均 |权重| {}",
             f4(m.w[0]),
             f4(weak)
         );

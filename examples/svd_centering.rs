@@ -56,8 +56,8 @@ fn main() {
         f4(cos_abs(&c_v1, &truth))
     );
     println!();
-    println!("未中心化:s1² 占 Σs² 的 {}", percent(share(&raw_s), 2));
-    println!("中心化后:s1² 占 Σs² 的 {}", percent(share(&c_s), 2));
+    println!("未中心化：s1² 占 Σs² 的 {}", percent(share(&raw_s), 2));
+    println!("中心化后：s1² 占 Σs² 的 {}", percent(share(&c_s), 2));
 
     value("raw_cos_mean", fixed(cos_abs(&raw_v1, &means), 6));
     value("raw_cos_truth", f4(cos_abs(&raw_v1, &truth)));

@@ -80,7 +80,7 @@ fn main() {
     svd_flip_v(&mut u, &mut v_t);
     // ANCHOR_END: svd
 
-    println!("数据形状:{} × {}", x.nrows(), x.ncols());
+    println!("数据形状：{} × {}", x.nrows(), x.ncols());
     println!("奇异值 s = {}", vector(s.as_slice(), 4));
 
     // ANCHOR: evr
@@ -121,7 +121,7 @@ fn main() {
         differ.join("、")
     );
 
-    println!("秩 k 重构误差(Frobenius 范数):");
+    println!("秩 k 重构误差（Frobenius 范数）：");
     let mut t = Table::new(["k", "‖Xc − X_k‖_F", "√(被丢弃的 s² 之和)", "一致"]).align([
         Align::Right,
         Align::Right,

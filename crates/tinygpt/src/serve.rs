@@ -42,7 +42,7 @@ pub fn error_response(status: StatusCode, error: String, detail: String) -> Resp
 pub fn rejection_parts(rej: &JsonRejection, expected: &str) -> (StatusCode, String, String) {
     let error = match rej {
         JsonRejection::JsonSyntaxError(_) => "请求体不是合法的 JSON".to_string(),
-        JsonRejection::JsonDataError(_) => format!("JSON 结构不对:{expected}"),
+        JsonRejection::JsonDataError(_) => format!("JSON 结构不对：{expected}"),
         JsonRejection::MissingJsonContentType(_) => {
             "缺少 Content-Type: application/json".to_string()
         }
