@@ -22,7 +22,9 @@ fn loss(x: &[f64], w: &[f64], dy: &[f64]) -> f64 {
 }
 
 fn main() {
-    let x: Vec<f64> = (0..D).map(|j| libm::sin(1.3 * j as f64) + 0.1 * j as f64).collect();
+    let x: Vec<f64> = (0..D)
+        .map(|j| libm::sin(1.3 * j as f64) + 0.1 * j as f64)
+        .collect();
     let w: Vec<f64> = (0..D).map(|j| 0.5 + 0.1 * j as f64).collect();
     let dy: Vec<f64> = (0..D).map(|j| libm::cos(0.7 * j as f64)).collect();
     let (xhat, r) = normalize(&x);

@@ -38,7 +38,18 @@ impl Adam {
 /// 四种写法各走 STEPS 步后的参数值。
 fn run(g: f64) -> [f64; 4] {
     let (mut adamw, mut adam_l2, mut sgd_wd, mut sgd_l2) = (1.0, 1.0, 1.0, 1.0);
-    let (mut a, mut b) = (Adam { m: 0.0, v: 0.0, t: 0 }, Adam { m: 0.0, v: 0.0, t: 0 });
+    let (mut a, mut b) = (
+        Adam {
+            m: 0.0,
+            v: 0.0,
+            t: 0,
+        },
+        Adam {
+            m: 0.0,
+            v: 0.0,
+            t: 0,
+        },
+    );
     for t in 0..STEPS {
         let gl = loss_grad(t, g);
         // AdamW：先把参数按 (1 − ηλ) 缩小，再用损失的梯度做 Adam 的一步。
@@ -53,14 +64,20 @@ fn run(g: f64) -> [f64; 4] {
 }
 
 fn main() {
-    let mut t = Table::new(["梯度幅度 G", "AdamW", "Adam + L2", "SGD 解耦衰减", "SGD + L2"])
-        .align([
-            Align::Right,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-        ]);
+    let mut t = Table::new([
+        "梯度幅度 G",
+        "AdamW",
+        "Adam + L2",
+        "SGD 解耦衰减",
+        "SGD + L2",
+    ])
+    .align([
+        Align::Right,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+    ]);
     let mut rows = Vec::new();
     for g in [100.0, 1.0, 0.01, 0.0001] {
         let r = run(g);
