@@ -33,9 +33,9 @@ fn main() {
         forgot += g; // 常见错误：忘了除以累积步数
     }
     // ANCHOR_END: accum
-    println!("整批梯度      {}", f6(full));
-    println!("累积（除以 4）{}", f6(accumulated));
-    println!("累积（忘了除）{}", f6(forgot));
+    println!("整批梯度        {}", f6(full));
+    println!("累积（除以 4）  {}", f6(accumulated));
+    println!("累积（忘了除）  {}", f6(forgot));
     value("accum_diff", sci((full - accumulated).abs(), 1));
     println!();
 
