@@ -292,15 +292,17 @@ pub(crate) fn run(spec: &Spec) -> Result<String, Failure> {
 /// another thread forked in the meantime, until that child execs and its
 /// close-on-exec descriptors close.
 fn spawn_retrying(cmd: &mut Command) -> std::io::Result<std::process::Child> {
-    let mut wait = Duration::from_millis(5);
-    for _ in 0..10 {
-        match cmd.spawn() {
-            #[cfg(unix)]
-            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
-                std::thread::sleep(wait);
-                wait = (wait * 2).min(Duration::from_millis(200));
+    #[cfg(unix)]
+    {
+        let mut wait = Duration::from_millis(5);
+        for _ in 0..10 {
+            match cmd.spawn() {
+                Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(Duration::from_millis(200));
+                }
+                other => return other,
             }
-            other => return other,
         }
     }
     cmd.spawn()
