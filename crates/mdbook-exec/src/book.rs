@@ -410,7 +410,7 @@ fn verified_outputs(
         None => {}
     }
     report.ran = results.ran();
-    report.from_cache = results.from_cache();
+    report.from_cache = results.served_from_cache();
     report.notes.extend(results.notes.iter().cloned());
     let mut views: BTreeMap<String, ExampleView> = BTreeMap::new();
     for (name, example) in &project.examples {

@@ -54,7 +54,7 @@ impl Results {
         self.outcomes.values().filter(|o| o.ran).count()
     }
     /// Examples served from the cache.
-    pub(crate) fn from_cache(&self) -> usize {
+    pub(crate) fn served_from_cache(&self) -> usize {
         self.outcomes.values().filter(|o| o.cached).count()
     }
 }

@@ -46,7 +46,7 @@ fn state(book_root: &Path) -> &'static Result<State, String> {
             "examples: {} checked, {} run, {} from cache",
             results.outcomes.len(),
             results.ran(),
-            results.from_cache()
+            results.served_from_cache()
         );
         Ok(State {
             project,
