@@ -82,7 +82,7 @@ pub fn check_example(book_root: &Path, name: &str) -> Result<(), String> {
 pub const FIXTURE_CACHE: &str = ".mdbook-exec-cache";
 
 /// A copy of one of this crate's fixture workspaces (`tests/fixtures/NAME`:
-/// `good`, `bad`, `faults`, `deps`, `code`, `inputs`) in a new temporary
+/// `good`, `bad`, `faults`, `deps`, `code`, `inputs`, `interrupt`, `slowbuild`…) in a new temporary
 /// directory, for the integration tests of this crate and of the front end.
 /// Each test gets its own copy, so its builds, `.stdout` edits and cache
 /// touch nothing shared: the copy's `book.toml` gets
