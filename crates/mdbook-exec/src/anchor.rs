@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 /// A problem with anchors in one source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AnchorError {
+pub(crate) enum AnchorError {
     /// No region with this name.
     Unknown {
         /// The anchor asked for.
@@ -70,7 +70,7 @@ fn is_marker(line: &str) -> bool {
 }
 
 /// All anchor names in `source`, sorted.
-pub fn names(source: &str) -> Vec<String> {
+pub(crate) fn names(source: &str) -> Vec<String> {
     let set: BTreeSet<String> = source
         .lines()
         .filter_map(|l| marker(l, "ANCHOR:"))
@@ -81,13 +81,13 @@ pub fn names(source: &str) -> Vec<String> {
 
 /// The whole source without anchor marker lines, trailing whitespace or
 /// trailing blank lines.
-pub fn whole(source: &str) -> String {
+pub(crate) fn whole(source: &str) -> String {
     tidy(source.lines().filter(|l| !is_marker(l)).collect())
 }
 
 /// The region named `anchor`, without marker lines (of this or nested
 /// anchors), dedented.
-pub fn region(source: &str, anchor: &str) -> Result<String, AnchorError> {
+pub(crate) fn region(source: &str, anchor: &str) -> Result<String, AnchorError> {
     let span = span(source, anchor)?;
     let lines = source
         .lines()
@@ -101,7 +101,7 @@ pub fn region(source: &str, anchor: &str) -> Result<String, AnchorError> {
 /// The lines of the region named `anchor`, as 0-based line indices: from
 /// the line after `ANCHOR: anchor` to the line before `ANCHOR_END: anchor`.
 /// What the page shows of a file is exactly these lines minus markers.
-pub fn span(source: &str, anchor: &str) -> Result<std::ops::Range<usize>, AnchorError> {
+pub(crate) fn span(source: &str, anchor: &str) -> Result<std::ops::Range<usize>, AnchorError> {
     let mut inside: Option<usize> = None;
     for (i, line) in source.lines().enumerate() {
         match inside {
@@ -130,7 +130,7 @@ pub fn span(source: &str, anchor: &str) -> Result<std::ops::Range<usize>, Anchor
 }
 
 /// Whether a line is an `ANCHOR:`/`ANCHOR_END:` marker (never shown).
-pub fn is_marker_line(line: &str) -> bool {
+pub(crate) fn is_marker_line(line: &str) -> bool {
     is_marker(line)
 }
 

@@ -126,7 +126,9 @@ pub fn process(
 }
 
 /// [`process`] as a build in the environment `env` would do it (see
-/// [`session::outputs_in`]).
+/// [`crate::session::outputs_in`]). Steps: [`expand_includes`],
+/// [`collect_chapters`], [`find_uses`], [`verified_outputs`],
+/// [`read_code_files`] (with `require-shown`), [`expand_chapters`].
 pub fn process_in(
     book: &mut Book,
     book_root: &Path,
@@ -143,11 +145,38 @@ pub fn process_in(
             config.examples_dir.display()
         )
     })?;
+    let origins = expand_includes(book, src_dir);
+    let (chapters, notes) = collect_chapters(book, &project, src_dir, config, origins, &mut report);
+    let used = find_uses(&project, &chapters, &mut report);
+    let views = verified_outputs(&project, config, &used, &chapters, opts, env, &mut report);
+    let code_files = read_code_files(&project, &chapters);
+    report.errors.extend(crate::coverage::check(
+        &project.workspace,
+        &config.require_shown,
+        &code_files.shown,
+    ));
+    let rows: Vec<ExampleRow> = example_rows(&project, &used, &chapters, &views);
+    let env = Env {
+        examples: &views,
+        code_files: &code_files.texts,
+        book_root,
+        example_rows: &rows,
+        notes: &notes,
+        config,
+    };
+    expand_chapters(book, &chapters, &env, &mut report);
+    Ok(report)
+}
 
-    // 0. `{{#include}}` first, so that the directives of included files are
-    // found too (see `include.rs`); a directive's place is reported in the
-    // file it was written in.
-    let mut origins: BTreeMap<PathBuf, crate::include::Expanded> = BTreeMap::new();
+/// Where each line of a chapter whose `{{#include}}`s were expanded came
+/// from, by chapter path.
+type Origins = BTreeMap<PathBuf, crate::include::Expanded>;
+
+/// Step 0: `{{#include}}` first, so that the directives of included files
+/// are found too (see `include.rs`); a directive's place is reported in the
+/// file it was written in.
+fn expand_includes(book: &mut Book, src_dir: &Path) -> Origins {
+    let mut origins = Origins::new();
     book.for_each_mut(|item| {
         let BookItem::Chapter(ch) = item else { return };
         let Some(path) = &ch.path else { return };
@@ -158,8 +187,20 @@ pub fn process_in(
             origins.insert(path.clone(), expanded);
         }
     });
+    origins
+}
 
-    // 1. Every chapter's directives, in book order.
+/// Step 1: every chapter's directives and notes, in book order (syntax
+/// errors go to the report), and the notes the notes index lists: an
+/// anchor is added at each note when a page shows that index.
+fn collect_chapters(
+    book: &Book,
+    project: &Project,
+    src_dir: &Path,
+    config: &Config,
+    mut origins: Origins,
+    report: &mut Report,
+) -> (Vec<ChapterInfo>, Vec<Note>) {
     let mut chapters: Vec<ChapterInfo> = Vec::new();
     let mut notes_found = 0;
     for item in book.iter() {
@@ -175,99 +216,145 @@ pub fn process_in(
                 .canonicalize()
                 .unwrap_or_else(|_| src_dir.join(source_path)),
         );
-        let link_path = link_path(path);
-        let (directives, errors) = directive::find_with(&ch.content, config.strict);
-        let included = origins.remove(path).map(|x| {
-            let files = x
-                .files()
-                .map(|f| {
-                    (
-                        f.to_path_buf(),
-                        project.rel(&f.canonicalize().unwrap_or_else(|_| f.to_path_buf())),
-                    )
-                })
-                .collect();
-            (x, files)
-        });
-        let info_place = |line: usize| place(&display, included.as_ref(), line);
-        for e in errors {
-            report
-                .errors
-                .push(format!("{}: {}", info_place(e.line), e.message));
-        }
-        let notes = crate::index::find_notes(
-            &ch.content,
-            &ChapterRef {
-                name: ch.name.clone(),
-                path: link_path.clone(),
-            },
-            notes_found + 1,
-            &config.notes_index,
-        );
-        notes_found += notes.len();
-        let lines = directive::LineIndex::new(&ch.content);
-        let anchors = notes
-            .iter()
-            .map(|n| Directive {
-                range: n.offset..n.offset,
-                line: lines.line_of(n.offset),
-                kind: Kind::Anchor(n.id.clone()),
-                prefix: String::new(),
-            })
-            .collect();
-        chapters.push(ChapterInfo {
-            path: link_path,
-            display,
-            name: ch.name.clone(),
-            directives,
-            notes,
-            anchors,
-            included,
-        });
+        let included = origins.remove(path).map(|x| included_files(project, x));
+        let info = chapter_info(ch, path, display, included, config, notes_found + 1, report);
+        notes_found += info.notes.len();
+        chapters.push(info);
     }
-    // An anchor at each note, for the notes table's links, when a page
-    // shows that table. A note's bold title never overlaps a directive, so
-    // sorting keeps every range disjoint.
+    let notes = anchor_notes(&mut chapters);
+    (chapters, notes)
+}
+
+/// The included files of an expanded chapter, with their paths for
+/// messages.
+fn included_files(
+    project: &Project,
+    x: crate::include::Expanded,
+) -> (crate::include::Expanded, BTreeMap<PathBuf, String>) {
+    let files = x
+        .files()
+        .map(|f| {
+            (
+                f.to_path_buf(),
+                project.rel(&f.canonicalize().unwrap_or_else(|_| f.to_path_buf())),
+            )
+        })
+        .collect();
+    (x, files)
+}
+
+/// One chapter's directives (its syntax errors go to the report) and its
+/// notes, numbered from `first_note`.
+fn chapter_info(
+    ch: &mdbook_preprocessor::book::Chapter,
+    path: &Path,
+    display: String,
+    included: Option<(crate::include::Expanded, BTreeMap<PathBuf, String>)>,
+    config: &Config,
+    first_note: usize,
+    report: &mut Report,
+) -> ChapterInfo {
+    let link_path = link_path(path);
+    let (directives, errors) = directive::find_with(&ch.content, config.strict);
+    for e in errors {
+        report.errors.push(format!(
+            "{}: {}",
+            place(&display, included.as_ref(), e.line),
+            e.message
+        ));
+    }
+    let notes = crate::index::find_notes(
+        &ch.content,
+        &ChapterRef {
+            name: ch.name.clone(),
+            path: link_path.clone(),
+        },
+        first_note,
+        &config.notes_index,
+    );
+    let lines = directive::LineIndex::new(&ch.content);
+    let anchors = notes
+        .iter()
+        .map(|n| Directive {
+            range: n.offset..n.offset,
+            line: lines.line_of(n.offset),
+            kind: Kind::Anchor(n.id.clone()),
+            prefix: String::new(),
+        })
+        .collect();
+    ChapterInfo {
+        path: link_path,
+        display,
+        name: ch.name.clone(),
+        directives,
+        notes,
+        anchors,
+        included,
+    }
+}
+
+/// An anchor at each note, for the notes table's links, when a page shows
+/// that table; returns the notes it lists. A note's bold title never
+/// overlaps a directive, so sorting keeps every range disjoint.
+fn anchor_notes(chapters: &mut [ChapterInfo]) -> Vec<Note> {
     let with_index = chapters
         .iter()
         .any(|c| c.directives.iter().any(|d| d.kind == Kind::NotesIndex));
     let mut notes: Vec<Note> = Vec::new();
     if with_index {
-        for ch in &mut chapters {
+        for ch in chapters {
             let anchors = std::mem::take(&mut ch.anchors);
             ch.directives.extend(anchors);
             ch.directives.sort_by_key(|d| d.range.start);
             notes.extend(ch.notes.iter().cloned());
         }
     }
+    notes
+}
 
-    // 2. Which examples are used, and where.
+/// Where each example is used: (chapter index, line) by name.
+type Uses = BTreeMap<String, Vec<(usize, usize)>>;
+
+/// Step 2: which examples are used, and where; reports unknown examples
+/// (typed, too), examples no chapter uses, stray outputs and links out of
+/// the examples directory.
+fn find_uses(project: &Project, chapters: &[ChapterInfo], report: &mut Report) -> Uses {
     let dir = project.rel(&project.examples_dir);
-    let mut used: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new(); // name -> (chapter, line)
+    let mut used = Uses::new();
     for (ci, ch) in chapters.iter().enumerate() {
         for d in &ch.directives {
-            if let Some(name) = d.kind.example() {
-                if project.examples.contains_key(name) {
-                    used.entry(name.to_owned()).or_default().push((ci, d.line));
-                } else if let Some((_, path)) = project.unsafe_paths.iter().find(|(n, _)| n == name)
-                {
-                    report.errors.push(format!(
-                        "{}: example `{name}` is a link to {}, outside {dir}/; examples must be \
-                         real files inside {dir}/",
-                        ch.place(d.line),
-                        path.display()
-                    ));
-                } else {
-                    let hint =
-                        directive::closest(name, project.examples.keys().map(String::as_str))
-                            .map(|c| format!(" (did you mean `{c}`?)"))
-                            .unwrap_or_default();
-                    report.errors.push(format!(
-                        "{}: unknown example `{name}`{hint}: there is no {dir}/{name}.rs \
-                         (create it, or fix the name)",
-                        ch.place(d.line)
-                    ));
-                }
+            let Some(name) = d.kind.example() else {
+                continue;
+            };
+            if project.examples.contains_key(name) {
+                used.entry(name.to_owned()).or_default().push((ci, d.line));
+            } else if let Some((_, path)) = project.unsafe_paths.iter().find(|(n, _)| n == name) {
+                report.errors.push(format!(
+                    "{}: example `{name}` is a link to {}, outside {dir}/; examples must be \
+                     real files inside {dir}/",
+                    ch.place(d.line),
+                    path.display()
+                ));
+            } else {
+                let hint = directive::closest(name, project.examples.keys().map(String::as_str))
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
+                let message = format!(
+                    "unknown example `{name}`{hint}: there is no {dir}/{name}.rs (create it, or \
+                     fix the name)"
+                );
+                report
+                    .errors
+                    .push(format!("{}: {message}", ch.place(d.line)));
+                report.diagnostics.push(Diagnostic {
+                    chapter: ch.display.clone(),
+                    diagnostic: splice::Diagnostic {
+                        line: d.line,
+                        example: Some(name.to_owned()),
+                        kind: splice::DiagnosticKind::UnknownExample,
+                        message,
+                    },
+                });
             }
         }
     }
@@ -294,14 +381,28 @@ pub fn process_in(
             ));
         }
     }
+    used
+}
 
-    // 3. Actual outputs, then verification against `.stdout`.
+/// Step 3: the actual output of every used example (the session: cache,
+/// one cargo build, runs), pruning past the size bound, and verification
+/// against `.stdout`. Returns what each example's directives show.
+#[allow(clippy::too_many_arguments)] // the pass's state, passed explicitly
+fn verified_outputs(
+    project: &Project,
+    config: &Config,
+    used: &Uses,
+    chapters: &[ChapterInfo],
+    opts: Options,
+    env: &crate::fingerprint::BuildEnv,
+    report: &mut Report,
+) -> BTreeMap<String, ExampleView> {
     let names: BTreeSet<String> = used.keys().cloned().collect();
-    let results = session::outputs_in(&project, config, &names, opts, env);
+    let results = session::outputs_in(project, config, &names, opts, env);
     report.built = results.built;
     // Every used example was looked at: what its keys do not reach is
     // garbage.
-    match session::prune_if_over_limit(&project, config, &results, env) {
+    match session::prune_if_over_limit(project, config, &results, env) {
         Some(Ok(pruned)) => report.notes.push(pruned.to_string()),
         Some(Err(e)) => report
             .notes
@@ -309,7 +410,7 @@ pub fn process_in(
         None => {}
     }
     report.ran = results.ran();
-    report.from_cache = results.from_cache();
+    report.from_cache = results.served_from_cache();
     report.notes.extend(results.notes.iter().cloned());
     let mut views: BTreeMap<String, ExampleView> = BTreeMap::new();
     for (name, example) in &project.examples {
@@ -317,8 +418,8 @@ pub fn process_in(
         let output = match results.outcomes.get(name) {
             None => Err("not run: no chapter uses it".to_owned()),
             Some(outcome) => {
-                let used_by = describe_uses(&used[name], &chapters);
-                match verify_one(&project, config, example, &outcome.output, Some(&used_by)) {
+                let used_by = describe_uses(&used[name], chapters);
+                match verify_one(project, config, example, &outcome.output, Some(&used_by)) {
                     Ok(text) => {
                         report.verified += 1;
                         Ok(text)
@@ -332,33 +433,17 @@ pub fn process_in(
         };
         views.insert(name.clone(), ExampleView { source, output });
     }
+    views
+}
 
-    // 4. Workspace files shown by `{{#code}}`, read in this build (so the
-    // page always shows the file as it is now; nothing to cache).
-    let code_files = read_code_files(&project, &chapters);
-    report.errors.extend(crate::coverage::check(
-        &project.workspace,
-        &config.require_shown,
-        &code_files.shown,
-    ));
-
-    // 5. Expand.
-    let rows: Vec<ExampleRow> = example_rows(&project, &used, &chapters, &views);
-    let env = Env {
-        examples: &views,
-        code_files: &code_files.texts,
-        book_root,
-        example_rows: &rows,
-        notes: &notes,
-        config,
-    };
+/// Step 5: replaces every directive of every chapter; each problem goes to
+/// the report, as a message and typed.
+fn expand_chapters(book: &mut Book, chapters: &[ChapterInfo], env: &Env<'_>, report: &mut Report) {
     let by_path: BTreeMap<PathBuf, usize> = chapters
         .iter()
         .enumerate()
         .map(|(i, c)| (c.path.clone(), i))
         .collect();
-    let mut expand_errors = Vec::new();
-    let mut diagnostics = Vec::new();
     book.for_each_mut(|item| {
         let BookItem::Chapter(ch) = item else { return };
         let Some(path) = &ch.path else { return };
@@ -369,23 +454,23 @@ pub fn process_in(
         if info.directives.is_empty() {
             return;
         }
-        let (text, errors) = splice::expand(&ch.content, &info.directives, &env, &info.path);
+        let (text, errors) = splice::expand(&ch.content, &info.directives, env, &info.path);
         ch.content = text;
         for e in errors {
-            // Unknown examples were reported above with the same line.
+            // Unknown examples were reported by `find_uses`, with the same
+            // line.
             if e.kind == splice::DiagnosticKind::UnknownExample {
                 continue;
             }
-            expand_errors.push(format!("{}: {}", info.place(e.line), e.message));
-            diagnostics.push(Diagnostic {
+            report
+                .errors
+                .push(format!("{}: {}", info.place(e.line), e.message));
+            report.diagnostics.push(Diagnostic {
                 chapter: info.display.clone(),
                 diagnostic: e,
             });
         }
     });
-    report.errors.extend(expand_errors);
-    report.diagnostics = diagnostics;
-    Ok(report)
 }
 
 /// The files `{{#code}}` directives show: the text of each by path as
@@ -396,8 +481,9 @@ struct CodeFiles {
     shown: crate::coverage::ShownFiles,
 }
 
-/// Reads every file named by a `{{#code}}` directive of the book, once per
-/// path as written, and records the regions shown.
+/// Step 4: reads every file named by a `{{#code}}` directive of the book
+/// (in this build, so the page always shows the file as it is now; nothing
+/// to cache), once per path as written, and records the regions shown.
 fn read_code_files(project: &Project, chapters: &[ChapterInfo]) -> CodeFiles {
     let mut files: BTreeMap<String, Result<WorkspaceFile, String>> = BTreeMap::new();
     let mut shown = crate::coverage::ShownFiles::default();

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 /// One cached run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// The example.
     pub name: String,
     /// The executable's key.
@@ -53,7 +53,7 @@ const FORMAT: u32 = 1;
 
 /// Which index an entry is looked up in.
 #[derive(Debug, Clone, Copy)]
-pub enum Index {
+pub(crate) enum Index {
     /// By source key (no cargo needed).
     Source,
     /// By binary key (after building).
@@ -62,13 +62,13 @@ pub enum Index {
 
 /// A directory of cache entries.
 #[derive(Debug, Clone)]
-pub struct Cache {
+pub(crate) struct Cache {
     dir: PathBuf,
 }
 
 /// The result of a lookup.
 #[derive(Debug)]
-pub enum Lookup {
+pub(crate) enum Lookup {
     /// A valid entry.
     Hit(Entry),
     /// Nothing stored.
@@ -79,12 +79,12 @@ pub enum Lookup {
 
 impl Cache {
     /// A cache rooted at `dir` (created on first write).
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(dir: impl Into<PathBuf>) -> Self {
         Cache { dir: dir.into() }
     }
 
     /// The cache directory.
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
@@ -97,7 +97,7 @@ impl Cache {
     }
 
     /// Looks `key` up for example `name`.
-    pub fn get(&self, index: Index, key: &str, name: &str) -> Lookup {
+    pub(crate) fn get(&self, index: Index, key: &str, name: &str) -> Lookup {
         let path = self.path(index, key);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -125,7 +125,7 @@ impl Cache {
     }
 
     /// Stores `entry` under `key` atomically.
-    pub fn put(&self, index: Index, key: &str, entry: &Entry) -> Result<()> {
+    pub(crate) fn put(&self, index: Index, key: &str, entry: &Entry) -> Result<()> {
         let path = self.path(index, key);
         let stored = Stored {
             format: FORMAT,
@@ -139,7 +139,7 @@ impl Cache {
 
 /// The cache files some current key reaches.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Live {
+pub(crate) struct Live {
     /// Source keys.
     pub source: BTreeSet<String>,
     /// Binary keys.
@@ -181,7 +181,7 @@ const TEMP_GRACE: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl Cache {
     /// Bytes of every file of the cache (staging directories aside).
-    pub fn size(&self) -> u64 {
+    pub(crate) fn size(&self) -> u64 {
         SUBDIRS
             .iter()
             .flat_map(|sub| files(&self.dir.join(sub)))
@@ -191,7 +191,7 @@ impl Cache {
 
     /// Removes every entry, record and memo `live` does not name, and
     /// temporary files left by killed writers.
-    pub fn prune(&self, live: &Live) -> Result<Pruned> {
+    pub(crate) fn prune(&self, live: &Live) -> Result<Pruned> {
         let mut out = Pruned::default();
         let now = std::time::SystemTime::now();
         for sub in SUBDIRS {
@@ -260,7 +260,7 @@ fn checksum(entry: &Entry) -> String {
 /// Writes `bytes` to `path` through a temporary file in the same directory,
 /// synced, then renamed over `path`: readers see the old or the new content,
 /// never a mixture, even if this process is killed or the machine stops.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_through_temp(path, bytes, true)
 }
 
@@ -269,7 +269,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// file may be empty or torn. Only for files every reader checks (a cache
 /// entry carries a checksum; a torn one is recomputed): syncing each of
 /// them cost about 4% of a cold build of 200 small examples.
-pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
     write_through_temp(path, bytes, false)
 }
 

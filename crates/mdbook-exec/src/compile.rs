@@ -10,7 +10,6 @@
 //! reported together.
 
 use std::collections::BTreeMap;
-use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -19,7 +18,7 @@ use serde::Deserialize;
 
 /// What one cargo invocation produced.
 #[derive(Debug, Default)]
-pub struct Compiled {
+pub(crate) struct Compiled {
     /// Executables by example name.
     pub executables: BTreeMap<String, PathBuf>,
     /// Compile errors by example name: `file:line` and the compiler's
@@ -80,7 +79,7 @@ struct Span {
 /// set for the crate we run in, so that `cargo run -p guide`, the `guide`
 /// binary and `mdbook build` build alike). Cargo's progress goes to this
 /// process's stderr unless `quiet`.
-pub fn compile(
+pub(crate) fn compile(
     workspace: &Path,
     profile: &str,
     names: Option<&[String]>,
@@ -117,20 +116,80 @@ pub fn compile(
     } else {
         Stdio::inherit()
     });
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("running {}", cargo.to_string_lossy()))?;
-    let stderr_reader = child.stderr.take().map(|mut e| {
+    let (out, finished_ok, status, stderr) =
+        run_cargo(cmd).with_context(|| format!("running {}", cargo.to_string_lossy()))?;
+    Ok(conclude(out, finished_ok, status, &stderr))
+}
+
+/// Why a build produced nothing.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Stopped {
+    /// The build was interrupted (Ctrl-C, SIGTERM); cargo and every
+    /// compiler it ran were killed.
+    #[error("cargo was stopped: the build was interrupted")]
+    Interrupted,
+}
+
+/// How often a running cargo is polled (has it exited? was the build
+/// interrupted?).
+const POLL: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// Runs cargo as a unit of its own (a process group on Unix, a Job Object
+/// on Windows) and reads its messages. Cargo is outside the terminal's
+/// process group, so Ctrl-C reaches only this process; when the build is
+/// interrupted ([`crate::interrupt`]), cargo and every compiler and build
+/// script it started are killed together, before any of them writes more.
+/// Returns what its messages said, `build-finished`'s verdict, its status
+/// and (when piped) its stderr.
+fn run_cargo(
+    mut cmd: Command,
+) -> Result<(Compiled, Option<bool>, std::process::ExitStatus, String)> {
+    if crate::interrupt::requested() {
+        return Err(Stopped::Interrupted.into());
+    }
+    crate::sys::die_with_parent(&mut cmd);
+    let mut cmd = process_wrap::std::CommandWrap::from(cmd);
+    #[cfg(unix)]
+    cmd.wrap(process_wrap::std::ProcessGroup::leader());
+    #[cfg(windows)]
+    cmd.wrap(process_wrap::std::JobObject);
+    let mut child = cmd.spawn()?;
+    let stderr_reader = child.stderr().take().map(|mut e| {
         std::thread::spawn(move || {
             let mut s = String::new();
             let _ = std::io::Read::read_to_string(&mut e, &mut s);
             s
         })
     });
+    let stdout = child.stdout().take().context("cargo's stdout")?;
+    let messages = std::thread::spawn(move || read_messages(std::io::BufReader::new(stdout)));
+    let status = loop {
+        if crate::interrupt::requested() {
+            let _ = child.start_kill();
+            let _ = child.wait();
+            return Err(Stopped::Interrupted.into());
+        }
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        std::thread::sleep(POLL);
+    };
+    let (out, finished_ok) = messages
+        .join()
+        .map_err(|_| anyhow::anyhow!("the reader of cargo's messages panicked"))??;
+    let stderr = stderr_reader
+        .and_then(|h| h.join().ok())
+        .unwrap_or_default();
+    Ok((out, finished_ok, status, stderr))
+}
+
+/// Reads cargo's JSON messages: executables, compile errors by example,
+/// other failures, and what the other units' dep-info and build scripts
+/// say. Also returns `build-finished`'s verdict.
+fn read_messages(stdout: impl std::io::BufRead) -> Result<(Compiled, Option<bool>)> {
     let mut out = Compiled::default();
     let mut finished_ok = None;
-    let stdout = child.stdout.take().context("cargo's stdout")?;
-    for line in std::io::BufReader::new(stdout).lines() {
+    for line in stdout.lines() {
         let line = line?;
         let Ok(msg) = serde_json::from_str::<Message>(&line) else {
             continue;
@@ -155,37 +214,51 @@ pub fn compile(
                 }
             }
             "compiler-message" => {
-                let Some(diag) = msg.message else { continue };
-                if diag.level != "error" {
-                    continue;
-                }
-                let rendered = diag.rendered.unwrap_or_default();
-                let location = diag
-                    .spans
-                    .iter()
-                    .find(|s| s.is_primary)
-                    .map(|s| format!("{}:{}", s.file_name, s.line_start));
-                match example {
-                    Some(name) => {
-                        let text = out.errors.entry(name).or_default();
-                        if let Some(loc) = location
-                            && text.is_empty()
-                        {
-                            text.push_str(&format!("at {loc}\n"));
-                        }
-                        text.push_str(&rendered);
-                    }
-                    None => out.general.push(rendered),
+                if let Some(diag) = msg.message {
+                    add_error(&mut out, example, diag);
                 }
             }
             "build-finished" => finished_ok = msg.success,
             _ => {}
         }
     }
-    let status = child.wait()?;
-    let stderr = stderr_reader
-        .and_then(|h| h.join().ok())
-        .unwrap_or_default();
+    Ok((out, finished_ok))
+}
+
+/// Files an error diagnostic under its example, or as a general failure.
+fn add_error(out: &mut Compiled, example: Option<String>, diag: Diagnostic) {
+    if diag.level != "error" {
+        return;
+    }
+    let rendered = diag.rendered.unwrap_or_default();
+    let location = diag
+        .spans
+        .iter()
+        .find(|s| s.is_primary)
+        .map(|s| format!("{}:{}", s.file_name, s.line_start));
+    match example {
+        Some(name) => {
+            let text = out.errors.entry(name).or_default();
+            if let Some(loc) = location
+                && text.is_empty()
+            {
+                text.push_str(&format!("at {loc}\n"));
+            }
+            text.push_str(&rendered);
+        }
+        None => out.general.push(rendered),
+    }
+}
+
+/// Adds a general failure when cargo failed without saying why in a
+/// message (a bad manifest, a lockfile that needs updating…), with the end
+/// of its stderr.
+fn conclude(
+    mut out: Compiled,
+    finished_ok: Option<bool>,
+    status: std::process::ExitStatus,
+    stderr: &str,
+) -> Compiled {
     // `aborting due to N previous errors` lines would only repeat ours.
     for text in out.errors.values_mut() {
         *text = text.trim_end().to_owned();
@@ -202,7 +275,7 @@ pub fn compile(
         out.general
             .push("cargo build failed without a diagnostic".to_owned());
     }
-    Ok(out)
+    out
 }
 
 /// rustc's dep-info of a library unit: `deps/libfoo-HASH.rlib` has

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// What the book shows of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Shown {
+pub(crate) enum Shown {
     /// The whole file.
     Whole,
     /// These 0-based lines.
@@ -22,18 +22,18 @@ pub enum Shown {
 
 /// What the book shows, by canonical file path.
 #[derive(Debug, Clone, Default)]
-pub struct ShownFiles {
+pub(crate) struct ShownFiles {
     files: BTreeMap<PathBuf, Shown>,
 }
 
 impl ShownFiles {
     /// Records that `{{#code}}` showed `file` (canonical) whole.
-    pub fn whole(&mut self, file: &Path) {
+    pub(crate) fn whole(&mut self, file: &Path) {
         self.files.insert(file.to_path_buf(), Shown::Whole);
     }
 
     /// Records that `{{#code}}` showed `lines` (0-based) of `file`.
-    pub fn lines(&mut self, file: &Path, lines: std::ops::Range<usize>) {
+    pub(crate) fn lines(&mut self, file: &Path, lines: std::ops::Range<usize>) {
         match self
             .files
             .entry(file.to_path_buf())
@@ -55,14 +55,14 @@ impl ShownFiles {
 
 /// Whether a line must be shown: not blank, not only a `//` comment (doc
 /// comments included), not an anchor marker.
-pub fn must_be_shown(line: &str) -> bool {
+pub(crate) fn must_be_shown(line: &str) -> bool {
     let t = line.trim();
     !(t.is_empty() || t.starts_with("//") || crate::anchor::is_marker_line(line))
 }
 
 /// The 1-based lines of `text` that must be shown but are not covered by
 /// `covered` (0-based).
-pub fn uncovered(text: &str, covered: impl Fn(usize) -> bool) -> Vec<usize> {
+pub(crate) fn uncovered(text: &str, covered: impl Fn(usize) -> bool) -> Vec<usize> {
     text.lines()
         .enumerate()
         .filter(|&(i, l)| must_be_shown(l) && !covered(i))
@@ -71,7 +71,7 @@ pub fn uncovered(text: &str, covered: impl Fn(usize) -> bool) -> Vec<usize> {
 }
 
 /// `[40, 41, 42, 90]` as `lines 40-42, 90`; `[7]` as `line 7`.
-pub fn format_ranges(lines: &[usize]) -> String {
+pub(crate) fn format_ranges(lines: &[usize]) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -95,7 +95,7 @@ pub fn format_ranges(lines: &[usize]) -> String {
 /// Checks every required file against what the book shows. `workspace` is
 /// canonical. Returns one complete message per problem (a required path
 /// that does not exist, a file with uncovered lines).
-pub fn check(workspace: &Path, required: &[PathBuf], shown: &ShownFiles) -> Vec<String> {
+pub(crate) fn check(workspace: &Path, required: &[PathBuf], shown: &ShownFiles) -> Vec<String> {
     let mut errors = Vec::new();
     let mut files: BTreeSet<PathBuf> = BTreeSet::new();
     for rel in required {

@@ -42,7 +42,7 @@ const MAX_DEPTH: usize = 10;
 
 /// A chapter with its includes expanded, and where each part came from.
 #[derive(Debug, Clone)]
-pub struct Expanded {
+pub(crate) struct Expanded {
     /// The text.
     pub text: String,
     /// `(offset in text, file, 1-based line there)`, in order: from each
@@ -53,7 +53,7 @@ pub struct Expanded {
 
 impl Expanded {
     /// The files included, each once.
-    pub fn files(&self) -> impl Iterator<Item = &Path> {
+    pub(crate) fn files(&self) -> impl Iterator<Item = &Path> {
         let mut seen = std::collections::BTreeSet::new();
         self.origins
             .iter()
@@ -62,13 +62,13 @@ impl Expanded {
     }
 
     /// Whether any include was expanded.
-    pub fn changed(&self) -> bool {
+    pub(crate) fn changed(&self) -> bool {
         self.origins.len() > 1
     }
 
     /// Where 1-based line `line` of the text was written: the included
     /// file (`None` for the chapter itself) and the 1-based line in it.
-    pub fn origin_of_line(&self, line: usize) -> (Option<&Path>, usize) {
+    pub(crate) fn origin_of_line(&self, line: usize) -> (Option<&Path>, usize) {
         let offset = self
             .text
             .split_inclusive('\n')
@@ -80,7 +80,7 @@ impl Expanded {
 
     /// Where byte `offset` of the text was written: the included file
     /// (`None` for the chapter itself) and the 1-based line in it.
-    pub fn origin(&self, offset: usize) -> (Option<&Path>, usize) {
+    pub(crate) fn origin(&self, offset: usize) -> (Option<&Path>, usize) {
         let i = self.origins.partition_point(|(o, _, _)| *o <= offset);
         let (start, file, line) = &self.origins[i.saturating_sub(1)];
         let newlines = self.text[*start..offset.min(self.text.len())]
@@ -92,7 +92,7 @@ impl Expanded {
 }
 
 /// Expands the includes of a chapter whose directory is `dir`.
-pub fn expand(src: &str, dir: &Path) -> Expanded {
+pub(crate) fn expand(src: &str, dir: &Path) -> Expanded {
     let mut out = Expanded {
         text: String::with_capacity(src.len()),
         origins: vec![(0, None, 1)],

@@ -55,7 +55,7 @@ pub struct Note {
 
 /// A link from the page at `from` to the page at `to` (both relative to
 /// `src/`), e.g. `../part1/math.md`.
-pub fn relative_link(from: &Path, to: &Path) -> String {
+pub(crate) fn relative_link(from: &Path, to: &Path) -> String {
     let from_dir: Vec<Component<'_>> = from
         .parent()
         .map(|p| p.components().collect())
@@ -98,7 +98,7 @@ fn link_target(path: &Path) -> String {
 }
 
 /// The example index as a Markdown table, links relative to `from`.
-pub fn example_index(rows: &[ExampleRow], from: &Path, labels: &Labels) -> String {
+pub(crate) fn example_index(rows: &[ExampleRow], from: &Path, labels: &Labels) -> String {
     let mut out = header(&labels.example_index_columns);
     for row in rows {
         let chapters: Vec<String> = row
@@ -142,7 +142,7 @@ fn header(columns: &[String; 3]) -> String {
 /// The notes index as a Markdown table, links relative to `from`. Each
 /// note's title and text are Markdown from its chapter; `inline` expands
 /// the inline directives (`{{#value}}`) they may hold.
-pub fn notes_index(
+pub(crate) fn notes_index(
     notes: &[Note],
     from: &Path,
     inline: &dyn Fn(&str) -> String,
@@ -178,7 +178,12 @@ pub fn notes_index(
 /// bold text starts with `kind.title_prefix`. Their anchors are numbered
 /// from `first`, so that numbering across the book keeps ids unique on the
 /// print page, where every chapter is on one page.
-pub fn find_notes(src: &str, chapter: &ChapterRef, first: usize, kind: &NotesIndex) -> Vec<Note> {
+pub(crate) fn find_notes(
+    src: &str,
+    chapter: &ChapterRef,
+    first: usize,
+    kind: &NotesIndex,
+) -> Vec<Note> {
     let opts = Options::ENABLE_GFM | Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
     // KaTeX replaces `$$…$$` before mdBook parses the page, so the structure
     // is read with display maths blanked out (a line `=` inside a formula is
@@ -334,7 +339,7 @@ fn one_line(md: &str) -> String {
 
 /// Rewrites the relative link targets of `md`, written for the page at
 /// `chapter`, so that they work from the page at `from`.
-pub fn rebase_links(md: &str, chapter: &Path, from: &Path) -> String {
+pub(crate) fn rebase_links(md: &str, chapter: &Path, from: &Path) -> String {
     let mut edits = Vec::new();
     for (event, range) in Parser::new_ext(md, Options::empty()).into_offset_iter() {
         let Event::Start(Tag::Link { dest_url, .. }) = event else {

@@ -11,40 +11,46 @@
 //! into the page. Every failure of the build is collected and reported
 //! together; by default the build then fails.
 //!
-//! Module map: [`directive`] (finding and parsing), [`anchor`] (regions),
-//! [`project`] (examples on disk), [`fingerprint`] and [`cache`] (what can be
-//! skipped), [`compile`] and [`run`] (cargo, processes), [`session`] (getting
-//! outputs), [`verify`] (comparison and diffs), [`render`], [`markdown`],
-//! [`template`] and [`index`] (what replaces a directive), [`splice`] (one
-//! chapter), [`book`] (the whole book), [`coverage`] (`require-shown`), [`bless`] and [`testing`] (the
-//! front end's and the tests' entry points).
+//! The public modules: [`directive`] (the directives and their syntax),
+//! [`config`] and [`labels`] (`[preprocessor.exec]`), [`book`] (the whole
+//! book: [`book::process`] and its [`book::Report`]), [`splice`] (one
+//! chapter) and [`render`] (what replaces a directive), [`bless`]
+//! (rewriting `.stdout` files), [`interrupt`] (Ctrl-C and SIGTERM), and,
+//! with the `testing` feature, `testing` (the entry point of a book's
+//! per-example tests and of this crate's fixtures). The rest (finding
+//! examples, keys and the cache, compiling, running) is private; the
+//! crate's `ARCHITECTURE.md` section maps it.
 
 // Stdout belongs to mdBook's preprocessor protocol.
 #![warn(clippy::print_stdout)]
 
-pub mod anchor;
+// The public API: what a front end, a book's tests or a user's own
+// preprocessor needs. Everything else is private, so that `unreachable_pub`
+// flags what escapes it.
+mod anchor;
 pub mod bless;
 pub mod book;
-pub mod cache;
-pub mod compile;
+mod cache;
+mod compile;
 pub mod config;
-pub mod coverage;
+mod coverage;
 pub mod directive;
-pub mod fingerprint;
-pub mod include;
-pub mod index;
+mod fingerprint;
+mod include;
+mod index;
 pub mod interrupt;
 pub mod labels;
-pub mod markdown;
-pub mod project;
+mod markdown;
+mod project;
 pub mod render;
-pub mod run;
-pub mod session;
+mod run;
+mod session;
 pub mod splice;
 mod sys;
-pub mod template;
+mod template;
+#[cfg(feature = "testing")]
 pub mod testing;
-pub mod verify;
+mod verify;
 
 use std::io;
 
@@ -52,7 +58,9 @@ use anyhow::{Result, bail};
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
+pub use cache::Pruned;
 pub use config::{Config, OnFailure};
+pub use fingerprint::BuildEnv;
 pub use session::Options;
 
 /// The preprocessor, registered as `exec` (`[preprocessor.exec]`).
@@ -113,7 +121,7 @@ impl Preprocessor for Exec {
 /// `book.toml`) every entry no current key reaches, without building
 /// anything: what `mdbook-exec prune` and `guide prune` do. See
 /// [`cache::Cache::prune`].
-pub fn prune(book_root: &std::path::Path) -> Result<cache::Pruned> {
+pub fn prune(book_root: &std::path::Path) -> Result<Pruned> {
     let config = Config::from_book_toml(book_root)?;
     let project = project::Project::for_config(book_root, &config)?;
     session::prune_unreachable(&project, &config, &fingerprint::BuildEnv::current())

@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 
 /// Makes program-printed Markdown safe to splice: raw HTML becomes visible
 /// text, the rest is kept byte for byte.
-pub fn sanitize(md: &str) -> Result<String, String> {
+pub(crate) fn sanitize(md: &str) -> Result<String, String> {
     if let Some(pos) = md.find("{{#") {
         let line = md[..pos].matches('\n').count() + 1;
         return Err(format!(
@@ -41,7 +41,7 @@ pub fn sanitize(md: &str) -> Result<String, String> {
 
 /// Program output with its figures taken out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Split {
+pub(crate) struct Split {
     /// The text, figure regions removed.
     pub text: String,
     /// `(key, svg)` in order of appearance.
@@ -49,11 +49,11 @@ pub struct Split {
 }
 
 /// The marker a program prints before an SVG figure.
-pub const FIGURE_MARKER: &str = "<!-- figure: ";
+pub(crate) const FIGURE_MARKER: &str = "<!-- figure: ";
 
 /// Separates figures from text. A figure is a line `<!-- figure: KEY -->`
 /// followed by an SVG document up to the first line containing `</svg>`.
-pub fn split_figures(output: &str) -> Result<Split, String> {
+pub(crate) fn split_figures(output: &str) -> Result<Split, String> {
     let mut text = Vec::new();
     let mut figures = Vec::new();
     let mut lines = output.lines().enumerate();

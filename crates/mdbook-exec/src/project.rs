@@ -171,7 +171,7 @@ impl Example {
 
 /// A workspace file shown by `{{#code}}`, read at build time.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WorkspaceFile {
+pub(crate) struct WorkspaceFile {
     /// The path as the directive wrote it, normalised (no `.`, no `..`).
     pub rel: PathBuf,
     /// The file itself, canonical (symlinks resolved).
@@ -185,7 +185,7 @@ pub struct WorkspaceFile {
 /// instead: absolute paths, `..` that leaves the workspace, a symlink (at
 /// any level) that leads outside it, anything that is not a regular file,
 /// and text that is not UTF-8.
-pub fn read_workspace_file(workspace: &Path, rel: &str) -> Result<WorkspaceFile, String> {
+pub(crate) fn read_workspace_file(workspace: &Path, rel: &str) -> Result<WorkspaceFile, String> {
     let normal = crate::directive::workspace_path(rel)?;
     let joined = workspace.join(&normal);
     let canonical = match joined.canonicalize() {
@@ -229,7 +229,7 @@ pub fn read_workspace_file(workspace: &Path, rel: &str) -> Result<WorkspaceFile,
 }
 
 /// Whether `path`, with symlinks resolved, lies inside `dir` (canonical).
-pub fn is_inside(path: &Path, dir: &Path) -> bool {
+pub(crate) fn is_inside(path: &Path, dir: &Path) -> bool {
     path.canonicalize().is_ok_and(|p| p.starts_with(dir))
 }
 

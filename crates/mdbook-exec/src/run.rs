@@ -20,7 +20,7 @@ use process_wrap::std::CommandWrap;
 
 /// How to run one program.
 #[derive(Debug, Clone)]
-pub struct Spec {
+pub(crate) struct Spec {
     /// The executable.
     pub program: PathBuf,
     /// Current directory for the run.
@@ -33,7 +33,7 @@ pub struct Spec {
 
 /// Why a run produced no usable output.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// The program could not be started.
     Spawn(String),
     /// It ran longer than the timeout and was killed.
@@ -142,7 +142,7 @@ const POLL: Duration = Duration::from_millis(10);
 
 /// Runs the program and returns its stdout as text, with line endings
 /// normalised (see [`crate::verify::normalize`]).
-pub fn run(spec: &Spec) -> Result<String, Failure> {
+pub(crate) fn run(spec: &Spec) -> Result<String, Failure> {
     if crate::interrupt::requested() {
         return Err(Failure::Interrupted);
     }
@@ -292,15 +292,17 @@ pub fn run(spec: &Spec) -> Result<String, Failure> {
 /// another thread forked in the meantime, until that child execs and its
 /// close-on-exec descriptors close.
 fn spawn_retrying(cmd: &mut Command) -> std::io::Result<std::process::Child> {
-    let mut wait = Duration::from_millis(5);
-    for _ in 0..10 {
-        match cmd.spawn() {
-            #[cfg(unix)]
-            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
-                std::thread::sleep(wait);
-                wait = (wait * 2).min(Duration::from_millis(200));
+    #[cfg(unix)]
+    {
+        let mut wait = Duration::from_millis(5);
+        for _ in 0..10 {
+            match cmd.spawn() {
+                Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(Duration::from_millis(200));
+                }
+                other => return other,
             }
-            other => return other,
         }
     }
     cmd.spawn()
@@ -370,7 +372,7 @@ fn tail(bytes: &[u8], lines: usize) -> String {
 }
 
 /// Checks that `bytes` is text a page can show and normalises it.
-pub fn decode(bytes: &[u8]) -> Result<String, Failure> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<String, Failure> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -391,7 +393,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, Failure> {
 }
 
 /// The path a copied executable runs from (see the session).
-pub fn staged_path(dir: &Path, name: &str, key: &str) -> PathBuf {
+pub(crate) fn staged_path(dir: &Path, name: &str, key: &str) -> PathBuf {
     dir.join(format!("{name}-{}", &key[..16.min(key.len())]))
 }
 

@@ -23,7 +23,7 @@ use crate::verify;
 
 /// The actual output of one example, or why there is none.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// The normalised output, or a message saying what went wrong.
     pub output: Result<String, String>,
     /// Whether the program was executed in this session.
@@ -34,7 +34,7 @@ pub struct Outcome {
 
 /// Outcomes of a session.
 #[derive(Debug, Default)]
-pub struct Results {
+pub(crate) struct Results {
     /// By example name.
     pub outcomes: BTreeMap<String, Outcome>,
     /// Notes worth a line on stderr (corrupt cache entries replaced).
@@ -50,11 +50,11 @@ pub struct Results {
 
 impl Results {
     /// Examples executed.
-    pub fn ran(&self) -> usize {
+    pub(crate) fn ran(&self) -> usize {
         self.outcomes.values().filter(|o| o.ran).count()
     }
     /// Examples served from the cache.
-    pub fn from_cache(&self) -> usize {
+    pub(crate) fn served_from_cache(&self) -> usize {
         self.outcomes.values().filter(|o| o.cached).count()
     }
 }
@@ -68,14 +68,9 @@ pub struct Options {
     pub force: bool,
 }
 
-/// The cache directory for a workspace.
-pub fn cache_dir(project: &Project, config: &Config) -> PathBuf {
-    cache_dir_in(project, config, &BuildEnv::current())
-}
-
 /// The cache directory for a workspace built in the environment `env`
 /// (`cache-dir`, else `mdbook-exec` in the target directory cargo uses).
-pub fn cache_dir_in(project: &Project, config: &Config, env: &BuildEnv) -> PathBuf {
+pub(crate) fn cache_dir_in(project: &Project, config: &Config, env: &BuildEnv) -> PathBuf {
     match &config.cache_dir {
         Some(dir) => project.workspace.join(dir),
         None => {
@@ -114,7 +109,7 @@ struct Staged {
 
 /// Produces the actual output of each example in `names`, in this process's
 /// environment.
-pub fn outputs(
+pub(crate) fn outputs(
     project: &Project,
     config: &Config,
     names: &BTreeSet<String>,
@@ -126,7 +121,7 @@ pub fn outputs(
 /// [`outputs`] as a build in the environment `env` would produce them (the
 /// key's variables, the nested cargo's environment). Steps: [`shared_inputs`],
 /// [`look_up_sources`], [`build`], [`record_builds`], [`stage_and_run_all`].
-pub fn outputs_in(
+pub(crate) fn outputs_in(
     project: &Project,
     config: &Config,
     names: &BTreeSet<String>,
@@ -550,15 +545,8 @@ fn stage_and_run_all(
     opts: Options,
     results: &mut Results,
 ) {
-    remove_stale_stages(&cache.dir().join("run"));
-    // `<pid>-<n>`: sessions of one process (a test binary, a long-lived
-    // front end) must not share, and so remove, each other's files.
-    static SESSIONS: AtomicUsize = AtomicUsize::new(0);
-    let stage_dir = cache.dir().join("run").join(format!(
-        "{}-{}",
-        std::process::id(),
-        SESSIONS.fetch_add(1, Ordering::Relaxed)
-    ));
+    let stage = StageDir::create(&cache.dir().join("run"));
+    let stage_dir = stage.path.clone();
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, Outcome, Option<String>)>> = Mutex::new(Vec::new());
     let notes: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -591,7 +579,7 @@ fn stage_and_run_all(
     results
         .notes
         .extend(notes.into_inner().expect("threads joined"));
-    let _ = std::fs::remove_dir_all(&stage_dir);
+    drop(stage);
 }
 
 /// What every worker of step 4 shares.
@@ -691,27 +679,85 @@ fn stage(
     Ok((key, program))
 }
 
-/// Removes the staging directories (`run/<pid>-<n>`) of sessions whose
-/// process is gone: a build killed before it could clean up leaves one
-/// behind.
+/// A session's private staging directory, `run/<pid>-<n>/`, holding the
+/// lock file `.lock` for as long as the session lives: the system releases
+/// the lock when its process ends, however it ends, so a directory whose
+/// lock can be taken belongs to a build that was killed. Removed when
+/// dropped.
+struct StageDir {
+    path: PathBuf,
+    /// `None` when the lock could not be made (the directory then fails to
+    /// be created too, and each example says why when it is staged).
+    lock: Option<std::fs::File>,
+}
+
+/// The lock file of a staging directory.
+const STAGE_LOCK: &str = ".lock";
+
+/// A staging directory with no lock file older than this was left by a
+/// build killed while creating it (or by an older version of the engine).
+const UNLOCKED_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl StageDir {
+    /// Removes what killed builds left in `run_dir`, then makes this
+    /// session's directory in it.
+    fn create(run_dir: &Path) -> StageDir {
+        remove_stale_stages(run_dir);
+        // `<pid>-<n>`: sessions of one process (a test binary, a long-lived
+        // front end) must not share, and so remove, each other's files.
+        static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+        let path = run_dir.join(format!(
+            "{}-{}",
+            std::process::id(),
+            SESSIONS.fetch_add(1, Ordering::Relaxed)
+        ));
+        let lock = Self::lock(&path).ok();
+        StageDir { path, lock }
+    }
+
+    /// Creates `dir` and its lock file, locked. The file is locked under a
+    /// temporary name and then renamed, so that a `.lock` another build
+    /// sees is always held (or its holder is gone).
+    fn lock(dir: &Path) -> std::io::Result<std::fs::File> {
+        std::fs::create_dir_all(dir)?;
+        let temp = dir.join(".lock.new");
+        let file = std::fs::File::create(&temp)?;
+        file.lock()?;
+        std::fs::rename(&temp, dir.join(STAGE_LOCK))?;
+        Ok(file)
+    }
+}
+
+impl Drop for StageDir {
+    fn drop(&mut self) {
+        // Released first: Windows removes no file that is open.
+        drop(self.lock.take());
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Removes the staging directories of sessions that are gone: a build
+/// killed before it could clean up (SIGKILL, a closed console, a crash)
+/// leaves one behind, with executables in it.
 fn remove_stale_stages(run_dir: &Path) {
     let Ok(entries) = std::fs::read_dir(run_dir) else {
         return;
     };
     for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.split('-').next()?.parse::<u32>().ok())
-        else {
+        let dir = entry.path();
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
             continue;
+        }
+        let stale = match std::fs::File::open(dir.join(STAGE_LOCK)) {
+            // Taken: its holder is gone. Released before the removal.
+            Ok(lock) => lock.try_lock().is_ok(),
+            Err(_) => entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > UNLOCKED_GRACE)),
         };
-        #[cfg(unix)]
-        let gone = pid != std::process::id() && !crate::sys::process_exists(pid);
-        #[cfg(not(unix))]
-        let gone = false;
-        if gone {
-            let _ = std::fs::remove_dir_all(entry.path());
+        if stale {
+            let _ = std::fs::remove_dir_all(&dir);
         }
     }
 }
@@ -793,7 +839,7 @@ fn execute(
 /// each example of `project`, the record of its last build in this
 /// configuration, the source key computed from it, and the binary key its
 /// entry names; and the current memos. Nothing is built or run.
-pub fn prune_unreachable(
+pub(crate) fn prune_unreachable(
     project: &Project,
     config: &Config,
     env: &BuildEnv,
@@ -832,7 +878,7 @@ pub fn prune_unreachable(
 /// After a session that covered every example the book uses: prunes what
 /// its keys do not reach if the cache holds more than `cache-limit` bytes.
 /// Returns what was done, if anything.
-pub fn prune_if_over_limit(
+pub(crate) fn prune_if_over_limit(
     project: &Project,
     config: &Config,
     results: &Results,
@@ -843,4 +889,40 @@ pub fn prune_if_over_limit(
     }
     let cache = Cache::new(cache_dir_in(project, config, env));
     (cache.size() > config.cache_limit).then(|| cache.prune(&results.live))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staging_directories_of_killed_builds_are_removed_and_live_ones_kept() {
+        let run = tempfile::tempdir().unwrap();
+        // A killed build's: its lock file is there and nobody holds it.
+        let killed = run.path().join("4000000-0");
+        std::fs::create_dir_all(&killed).unwrap();
+        std::fs::write(killed.join(STAGE_LOCK), "").unwrap();
+        std::fs::write(killed.join("example-0123456789abcdef"), "an executable").unwrap();
+        // One being created this instant: no lock file yet.
+        let young = run.path().join("4000001-0");
+        std::fs::create_dir_all(&young).unwrap();
+        // A live session's, this one's: it holds its lock.
+        let live = StageDir::create(run.path());
+        assert!(live.lock.is_some());
+        std::fs::write(live.path.join("example-fedcba9876543210"), "").unwrap();
+        assert!(!killed.exists(), "removed by the session that started");
+        let another = StageDir::create(run.path());
+        assert!(live.path.join("example-fedcba9876543210").exists());
+        assert!(young.exists(), "too young to be a leftover");
+        let live_path = live.path.clone();
+        drop(live);
+        assert!(!live_path.exists(), "a session removes its own");
+        drop(another);
+        let left: Vec<PathBuf> = std::fs::read_dir(run.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert_eq!(left, vec![young]);
+    }
 }

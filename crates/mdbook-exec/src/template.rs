@@ -8,7 +8,7 @@ use std::path::{Component, Path};
 
 /// Renders `template` with the TOML document `data`, both relative to
 /// `book_root`.
-pub fn render(book_root: &Path, template: &str, data: &str) -> Result<String, String> {
+pub(crate) fn render(book_root: &Path, template: &str, data: &str) -> Result<String, String> {
     let template_text = read_inside(book_root, template, "template")?;
     let data_text = read_inside(book_root, data, "data file")?;
     let value: toml::Value =

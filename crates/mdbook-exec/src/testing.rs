@@ -46,7 +46,7 @@ fn state(book_root: &Path) -> &'static Result<State, String> {
             "examples: {} checked, {} run, {} from cache",
             results.outcomes.len(),
             results.ran(),
-            results.from_cache()
+            results.served_from_cache()
         );
         Ok(State {
             project,
@@ -82,7 +82,7 @@ pub fn check_example(book_root: &Path, name: &str) -> Result<(), String> {
 pub const FIXTURE_CACHE: &str = ".mdbook-exec-cache";
 
 /// A copy of one of this crate's fixture workspaces (`tests/fixtures/NAME`:
-/// `good`, `bad`, `faults`, `deps`, `code`, `inputs`) in a new temporary
+/// `good`, `bad`, `faults`, `deps`, `code`, `inputs`, `interrupt`, `slowbuild`…) in a new temporary
 /// directory, for the integration tests of this crate and of the front end.
 /// Each test gets its own copy, so its builds, `.stdout` edits and cache
 /// touch nothing shared: the copy's `book.toml` gets

@@ -9,7 +9,7 @@ use similar::TextDiff;
 /// The canonical form of program output and of `.stdout` files: `\n` line
 /// endings, no trailing whitespace, no trailing blank lines, and one final
 /// newline unless empty.
-pub fn normalize(text: &str) -> String {
+pub(crate) fn normalize(text: &str) -> String {
     let unified = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut lines: Vec<&str> = unified.split('\n').map(str::trim_end).collect();
     while lines.last().is_some_and(|l| l.is_empty()) {
@@ -24,13 +24,13 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// Whether `actual` matches `documented` after normalisation.
-pub fn matches(documented: &str, actual: &str) -> bool {
+pub(crate) fn matches(documented: &str, actual: &str) -> bool {
     normalize(documented) == normalize(actual)
 }
 
 /// A unified diff from the documented output to the actual one, with the
 /// file names a reader needs to find both.
-pub fn unified_diff(
+pub(crate) fn unified_diff(
     documented: &str,
     actual: &str,
     stdout_path: &str,
@@ -45,7 +45,7 @@ pub fn unified_diff(
 }
 
 /// A unified diff between two texts (normalised first) with these headers.
-pub fn diff(old: &str, new: &str, old_header: &str, new_header: &str) -> String {
+pub(crate) fn diff(old: &str, new: &str, old_header: &str, new_header: &str) -> String {
     let old = normalize(old);
     let new = normalize(new);
     TextDiff::from_lines(&old, &new)

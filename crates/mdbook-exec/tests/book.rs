@@ -230,11 +230,23 @@ fn bad_book_reports_every_failure_together() {
         ("book/src/chapter.md", 5)
     );
     assert!(anchor.diagnostic.example.is_some());
-    assert!(
-        !report
-            .diagnostics
-            .iter()
-            .any(|d| d.diagnostic.kind == DiagnosticKind::UnknownExample)
+    let unknown: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.diagnostic.kind == DiagnosticKind::UnknownExample)
+        .map(|d| {
+            (
+                d.chapter.as_str(),
+                d.diagnostic.line,
+                d.diagnostic.example.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        [("book/src/chapter.md", 25, Some("missing_one"))],
+        "{:#?}",
+        report.diagnostics
     );
     assert_eq!(
         report
@@ -352,7 +364,7 @@ fn editing_one_example_reruns_only_it() {
 #[test]
 fn fixture_copies_sharing_a_target_dir_do_not_share_a_cache() {
     let target = tempfile::tempdir().unwrap();
-    let env = mdbook_exec::fingerprint::BuildEnv::current().with("CARGO_TARGET_DIR", target.path());
+    let env = mdbook_exec::BuildEnv::current().with("CARGO_TARGET_DIR", target.path());
     for clone in ["first", "second"] {
         let ws = fixture("good");
         let book = ws.path().join("book");

@@ -7,11 +7,11 @@
 use std::path::{Path, PathBuf};
 
 use mdbook_driver::MDBook;
+use mdbook_exec::BuildEnv;
 use mdbook_exec::book::Report;
-use mdbook_exec::fingerprint::BuildEnv;
 use mdbook_exec::{Config, Options};
 
-const ALL: usize = 9;
+const ALL: usize = 10;
 
 fn quiet() -> Options {
     Options {
@@ -286,6 +286,23 @@ fn a_target_specific_dependency_is_an_input() {
     );
     let r = build(&book, &env);
     reruns_with_diff(&r, "feature", "-word = hello\n+word = HELLO");
+}
+
+/// `[patch]` in the workspace manifest: the same crates.io package, another
+/// directory. No file the compiler read changed (it now reads other files);
+/// only cargo's resolve says so.
+#[test]
+fn a_patch_in_the_workspace_manifest_is_an_input() {
+    let (ws, book) = fixture();
+    let env = base_env();
+    warm(&book, &env);
+    edit(
+        ws.path().join("Cargo.toml"),
+        "patched = { path = \"patched-a\" }",
+        "patched = { path = \"patched-b\" }",
+    );
+    let r = build(&book, &env);
+    reruns_with_diff(&r, "patched", "-patched = a\n+patched = b");
 }
 
 #[test]

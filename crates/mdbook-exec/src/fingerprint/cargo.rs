@@ -26,7 +26,7 @@ use super::{FORMAT, field, optional_file};
 
 /// The config files cargo reads when it runs in `workspace`, in cargo's
 /// order of precedence (nearest first), `$CARGO_HOME` last.
-pub fn config_layers(workspace: &Path, env: &BuildEnv) -> Vec<PathBuf> {
+pub(crate) fn config_layers(workspace: &Path, env: &BuildEnv) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = workspace.ancestors().map(|d| d.join(".cargo")).collect();
     if let Some(home) = env.cargo_home()
         && !dirs.contains(&home)
@@ -39,7 +39,11 @@ pub fn config_layers(workspace: &Path, env: &BuildEnv) -> Vec<PathBuf> {
 }
 
 /// Hashes every config layer (path, and content or absence).
-pub fn hash_config_layers(h: &mut blake3::Hasher, workspace: &Path, env: &BuildEnv) -> Result<()> {
+pub(crate) fn hash_config_layers(
+    h: &mut blake3::Hasher,
+    workspace: &Path,
+    env: &BuildEnv,
+) -> Result<()> {
     for path in config_layers(workspace, env) {
         field(h, "config", path.as_os_str().as_encoded_bytes());
         optional_file(h, &path)?;
@@ -64,7 +68,7 @@ struct Memo {
 /// and the lockfile that cargo's answer depends on (config layers,
 /// environment, compiler); with a `memo` directory the answer is
 /// remembered there, in the file returned with the hash.
-pub fn metadata_hash(
+pub(crate) fn metadata_hash(
     workspace: &Path,
     env: &BuildEnv,
     inputs: &blake3::Hash,

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 /// What one build of an example read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Record {
+pub(crate) struct Record {
     /// Files and directories, absolute.
     pub files: BTreeSet<PathBuf>,
     /// Environment variables read at compile time, with the value the
@@ -54,7 +54,7 @@ pub struct Record {
 /// What one cargo invocation says about every unit it built, beyond each
 /// example's own dep-info.
 #[derive(Debug, Clone, Default)]
-pub struct BuildFacts {
+pub(crate) struct BuildFacts {
     /// rustc's dep-info files of the units that are not examples.
     pub unit_depinfo: Vec<PathBuf>,
     /// Build scripts that ran or were fresh: their `OUT_DIR`, and the
@@ -64,7 +64,7 @@ pub struct BuildFacts {
 
 /// One parsed dep-info file.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct DepInfo {
+pub(crate) struct DepInfo {
     /// Prerequisites, resolved against the base directory.
     pub files: Vec<PathBuf>,
     /// `# env-dep:` lines.
@@ -73,7 +73,7 @@ pub struct DepInfo {
 
 /// Parses a dep-info file; relative paths are resolved against `base` (the
 /// directory rustc ran in: the workspace root).
-pub fn parse(text: &str, base: &Path) -> DepInfo {
+pub(crate) fn parse(text: &str, base: &Path) -> DepInfo {
     let mut out = DepInfo::default();
     let mut seen = BTreeSet::new();
     for line in text.lines() {
@@ -161,7 +161,7 @@ fn unescape_env(v: &str) -> String {
 }
 
 /// Cargo's dep-info for the executable at `exe` (`NAME.d` beside it).
-pub fn cargo_depinfo_path(exe: &Path) -> PathBuf {
+pub(crate) fn cargo_depinfo_path(exe: &Path) -> PathBuf {
     if exe.extension().is_some_and(|e| e == "exe") {
         exe.with_extension("d")
     } else {
@@ -174,7 +174,7 @@ pub fn cargo_depinfo_path(exe: &Path) -> PathBuf {
 /// rustc's dep-info for the example executable `exe`: cargo hard-links
 /// `NAME-HASH` to `NAME`, so it is the `NAME-HASH.d` whose executable is the
 /// same file; failing that (no inodes to compare), the newest `NAME-*.d`.
-pub fn rustc_depinfo_path(exe: &Path, name: &str) -> Option<PathBuf> {
+pub(crate) fn rustc_depinfo_path(exe: &Path, name: &str) -> Option<PathBuf> {
     let dir = exe.parent()?;
     let crate_name = name.replace('-', "_");
     let mut candidates: Vec<(std::time::SystemTime, PathBuf, PathBuf)> = Vec::new();
@@ -217,7 +217,7 @@ pub fn rustc_depinfo_path(exe: &Path, name: &str) -> Option<PathBuf> {
 /// the dep-info is missing or does not list `source` (another build wrote
 /// it, e.g. a second clone sharing the target directory): then nothing is
 /// recorded and the next build builds again.
-pub fn record_for(
+pub(crate) fn record_for(
     exe: &Path,
     name: &str,
     source: &Path,

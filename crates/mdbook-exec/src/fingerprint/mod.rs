@@ -25,10 +25,10 @@
 //! again), [`cargo`] (config layers, `cargo metadata`), [`depinfo`]
 //! (dep-info files and records).
 
-pub mod cargo;
-pub mod depinfo;
-pub mod env;
-pub mod toolchain;
+pub(crate) mod cargo;
+pub(crate) mod depinfo;
+pub(crate) mod env;
+pub(crate) mod toolchain;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -36,9 +36,9 @@ use std::time::SystemTime;
 
 use anyhow::{Context as _, Result, bail};
 
-pub use depinfo::{BuildFacts, Record};
+pub(crate) use depinfo::{BuildFacts, Record};
 pub use env::BuildEnv;
-pub use toolchain::{EnvSnapshot, rustc_version, toolchain_identity};
+pub(crate) use toolchain::rustc_version;
 
 use crate::project::is_inside;
 
@@ -52,7 +52,7 @@ pub(crate) const FORMAT: &str = "mdbook-exec cache v2";
 /// files and cargo's resolve ([`cargo::metadata_hash`]: features,
 /// target-specific dependencies, `[patch]`).
 #[derive(Debug, Clone)]
-pub struct Global {
+pub(crate) struct Global {
     hash: blake3::Hash,
     env: BuildEnv,
     /// The memo files the inputs were read from (live, for pruning).
@@ -63,7 +63,7 @@ impl Global {
     /// Hashes the shared inputs of `workspace` for `profile` as a build in
     /// `env` would see them. With a `memo` directory, `rustc -vV` and
     /// `cargo metadata` are remembered there.
-    pub fn compute(
+    pub(crate) fn compute(
         workspace: &Path,
         profile: &str,
         memo: Option<&Path>,
@@ -111,14 +111,14 @@ impl Global {
     }
 
     /// A short name of this configuration, for file names.
-    pub fn id(&self) -> String {
+    pub(crate) fn id(&self) -> String {
         self.hash.to_hex()[..16].to_owned()
     }
 }
 
 /// Content hashes of files and directories, each read once per session.
 #[derive(Debug, Default)]
-pub struct FileHashes {
+pub(crate) struct FileHashes {
     memo: HashMap<PathBuf, Hashed>,
 }
 
@@ -160,7 +160,7 @@ impl FileHashes {
 
 /// A source key and the newest modification time among its inputs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceKey {
+pub(crate) struct SourceKey {
     /// The key.
     pub key: String,
     /// The hash of the build scripts' declared inputs: when it differs from
@@ -174,13 +174,13 @@ pub struct SourceKey {
 
 impl SourceKey {
     /// Whether the build scripts' inputs are as when `record` was taken.
-    pub fn scripts_fresh(&self, record: &Record) -> bool {
+    pub(crate) fn scripts_fresh(&self, record: &Record) -> bool {
         self.scripts == record.scripts_hash
     }
 }
 
 /// The source key of example `name` from the record of its last build.
-pub fn source_key(
+pub(crate) fn source_key(
     global: &Global,
     name: &str,
     record: &Record,
@@ -235,7 +235,7 @@ pub fn source_key(
 
 /// Where the record of `name`'s last build in configuration `global` is
 /// kept.
-pub fn record_path(cache_dir: &Path, global: &Global, name: &str) -> PathBuf {
+pub(crate) fn record_path(cache_dir: &Path, global: &Global, name: &str) -> PathBuf {
     cache_dir
         .join("deps")
         .join(format!("{name}-{}.json", global.id()))
@@ -249,14 +249,19 @@ struct StoredRecord {
 
 /// The record of `name`'s last build, if one was kept (an unreadable one
 /// counts as none: the example is built again).
-pub fn load_record(cache_dir: &Path, global: &Global, name: &str) -> Option<Record> {
+pub(crate) fn load_record(cache_dir: &Path, global: &Global, name: &str) -> Option<Record> {
     let bytes = std::fs::read(record_path(cache_dir, global, name)).ok()?;
     let stored: StoredRecord = serde_json::from_slice(&bytes).ok()?;
     (stored.format == FORMAT).then_some(stored.record)
 }
 
 /// Keeps `record` as `name`'s last build.
-pub fn save_record(cache_dir: &Path, global: &Global, name: &str, record: &Record) -> Result<()> {
+pub(crate) fn save_record(
+    cache_dir: &Path,
+    global: &Global,
+    name: &str,
+    record: &Record,
+) -> Result<()> {
     let stored = StoredRecord {
         format: FORMAT.to_owned(),
         record: record.clone(),
@@ -270,7 +275,7 @@ pub fn save_record(cache_dir: &Path, global: &Global, name: &str, record: &Recor
 /// The binary key: the executable's bytes and the declared data files. The
 /// bytes are streamed, never held whole: a debug executable is several
 /// megabytes, and a cold build hashes every one.
-pub fn binary_key(
+pub(crate) fn binary_key(
     binary: impl std::io::Read,
     example: &str,
     data: &[PathBuf],

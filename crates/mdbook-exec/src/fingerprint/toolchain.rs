@@ -18,7 +18,11 @@ use super::{FORMAT, field, optional_file};
 /// of a rebuild in which nothing changed, so with a `memo` directory the
 /// answer is remembered under the [`toolchain_identity`]: a different
 /// compiler, or a different choice of compiler, asks `rustc` again.
-pub fn rustc_version(workspace: &Path, memo: Option<&Path>, env: &BuildEnv) -> Result<Vec<u8>> {
+pub(crate) fn rustc_version(
+    workspace: &Path,
+    memo: Option<&Path>,
+    env: &BuildEnv,
+) -> Result<Vec<u8>> {
     let memo_file = memo.and_then(|dir| memo_file(workspace, dir, env));
     if let Some(path) = &memo_file
         && let Ok(bytes) = std::fs::read(path)
@@ -36,7 +40,7 @@ pub fn rustc_version(workspace: &Path, memo: Option<&Path>, env: &BuildEnv) -> R
 
 /// Where [`rustc_version`] remembers its answer under the cache directory
 /// `dir`, or `None` when the choice of compiler cannot be told.
-pub fn memo_file(workspace: &Path, dir: &Path, env: &BuildEnv) -> Option<PathBuf> {
+pub(crate) fn memo_file(workspace: &Path, dir: &Path, env: &BuildEnv) -> Option<PathBuf> {
     let id = toolchain_identity(workspace, &EnvSnapshot::from_env(env))?;
     Some(dir.join("rustc").join(format!("{}.txt", id.to_hex())))
 }
@@ -53,7 +57,7 @@ fn looks_like_version(bytes: &[u8]) -> bool {
 
 /// The environment variables that choose the compiler, read once.
 #[derive(Debug, Clone, Default)]
-pub struct EnvSnapshot {
+pub(crate) struct EnvSnapshot {
     /// `RUSTC`.
     pub rustc: Option<std::ffi::OsString>,
     /// `PATH`.
@@ -68,7 +72,7 @@ pub struct EnvSnapshot {
 
 impl EnvSnapshot {
     /// The variables of `env` that choose the compiler.
-    pub fn from_env(env: &BuildEnv) -> Self {
+    pub(crate) fn from_env(env: &BuildEnv) -> Self {
         let var = |k: &str| env.get(k).map(std::ffi::OsStr::to_os_string);
         EnvSnapshot {
             rustc: var("RUSTC"),
@@ -91,7 +95,7 @@ impl EnvSnapshot {
 /// and the identity of every installed toolchain's `bin/rustc` (an update
 /// replaces it). Anything else is the compiler's own business: `rustc -vV`
 /// itself is what the cache key holds.
-pub fn toolchain_identity(workspace: &Path, env: &EnvSnapshot) -> Option<blake3::Hash> {
+pub(crate) fn toolchain_identity(workspace: &Path, env: &EnvSnapshot) -> Option<blake3::Hash> {
     let mut h = blake3::Hasher::new();
     field(&mut h, "format", FORMAT.as_bytes());
     let program = env.rustc.clone().unwrap_or_else(|| "rustc".into());
