@@ -75,8 +75,9 @@ struct ChapterInfo {
     directives: Vec<Directive>,
     /// The notes of the notes index in it.
     notes: Vec<Note>,
-    /// An anchor at each of those notes.
-    anchors: Vec<Directive>,
+    /// An anchor at each of those notes, inserted when a page shows the
+    /// notes table.
+    anchors: Vec<splice::Anchor>,
     /// When includes were expanded: where each line came from, and the
     /// included files' paths for messages.
     included: Option<(crate::include::Expanded, BTreeMap<PathBuf, String>)>,
@@ -156,14 +157,16 @@ pub fn process_in(
         &code_files.shown,
     ));
     let rows: Vec<ExampleRow> = example_rows(&project, &used, &chapters, &views);
-    let env = Env {
+    let mut env = Env {
         examples: &views,
         code_files: &code_files.texts,
         book_root,
         example_rows: &rows,
-        notes: &notes,
+        notes: &[],
         config,
     };
+    let notes = expand_notes(&notes, &env);
+    env.notes = &notes;
     expand_chapters(book, &chapters, &env, &mut report);
     Ok(report)
 }
@@ -272,14 +275,11 @@ fn chapter_info(
         first_note,
         &config.notes_index,
     );
-    let lines = directive::LineIndex::new(&ch.content);
     let anchors = notes
         .iter()
-        .map(|n| Directive {
-            range: n.offset..n.offset,
-            line: lines.line_of(n.offset),
-            kind: Kind::Anchor(n.id.clone()),
-            prefix: String::new(),
+        .map(|n| splice::Anchor {
+            offset: n.offset,
+            id: n.id.clone(),
         })
         .collect();
     ChapterInfo {
@@ -293,23 +293,34 @@ fn chapter_info(
     }
 }
 
-/// An anchor at each note, for the notes table's links, when a page shows
-/// that table; returns the notes it lists. A note's bold title never
-/// overlaps a directive, so sorting keeps every range disjoint.
+/// The notes the notes table lists, when a page shows that table; without
+/// one, no chapter gets anchors at its notes either.
 fn anchor_notes(chapters: &mut [ChapterInfo]) -> Vec<Note> {
     let with_index = chapters
         .iter()
         .any(|c| c.directives.iter().any(|d| d.kind == Kind::NotesIndex));
     let mut notes: Vec<Note> = Vec::new();
-    if with_index {
-        for ch in chapters {
-            let anchors = std::mem::take(&mut ch.anchors);
-            ch.directives.extend(anchors);
-            ch.directives.sort_by_key(|d| d.range.start);
+    for ch in chapters {
+        if with_index {
             notes.extend(ch.notes.iter().cloned());
+        } else {
+            ch.anchors.clear();
         }
     }
     notes
+}
+
+/// The notes with their inline directives (`{{#value}}`) expanded, each
+/// in its own chapter, so that the notes table only lays them out.
+fn expand_notes(notes: &[Note], env: &Env<'_>) -> Vec<Note> {
+    notes
+        .iter()
+        .map(|n| Note {
+            title: splice::expand_inline(&n.title, env, &n.chapter.path),
+            body: splice::expand_inline(&n.body, env, &n.chapter.path),
+            ..n.clone()
+        })
+        .collect()
 }
 
 /// Where each example is used: (chapter index, line) by name.
@@ -451,10 +462,16 @@ fn expand_chapters(book: &mut Book, chapters: &[ChapterInfo], env: &Env<'_>, rep
             return;
         };
         let info = &chapters[ci];
-        if info.directives.is_empty() {
+        if info.directives.is_empty() && info.anchors.is_empty() {
             return;
         }
-        let (text, errors) = splice::expand(&ch.content, &info.directives, env, &info.path);
+        let (text, errors) = splice::expand(
+            &ch.content,
+            &info.directives,
+            &info.anchors,
+            env,
+            &info.path,
+        );
         ch.content = text;
         for e in errors {
             // Unknown examples were reported by `find_uses`, with the same

@@ -108,9 +108,6 @@ pub enum Kind {
     /// `{{#notes-index}}`: the table of every note of the configured kind
     /// (see [`crate::labels::NotesIndex`]).
     NotesIndex,
-    /// Not written by authors: an anchor the engine inserts (at a 勘误 note,
-    /// so the generated notes table can link to the note itself).
-    Anchor(String),
     /// Text that starts like a directive but is not a valid one. It is
     /// reported by [`find`] and replaced by an inline error marker, so that
     /// no raw directive reaches a page even in drafting mode.
@@ -132,17 +129,13 @@ impl Kind {
             | Kind::Code { .. }
             | Kind::ExampleIndex
             | Kind::NotesIndex
-            | Kind::Anchor(_)
             | Kind::Invalid(_) => None,
         }
     }
 
     /// Whether the directive must stand alone on its line.
     pub fn is_block(&self) -> bool {
-        !matches!(
-            self,
-            Kind::Value { .. } | Kind::Anchor(_) | Kind::Invalid(_)
-        )
+        !matches!(self, Kind::Value { .. } | Kind::Invalid(_))
     }
 
     /// Whether the page shows the program's output (a directive that shows

@@ -140,14 +140,9 @@ fn header(columns: &[String; 3]) -> String {
 }
 
 /// The notes index as a Markdown table, links relative to `from`. Each
-/// note's title and text are Markdown from its chapter; `inline` expands
-/// the inline directives (`{{#value}}`) they may hold.
-pub(crate) fn notes_index(
-    notes: &[Note],
-    from: &Path,
-    inline: &dyn Fn(&str) -> String,
-    kind: &NotesIndex,
-) -> String {
+/// note's title and text are Markdown from its chapter, their inline
+/// directives (`{{#value}}`) already expanded by the caller.
+pub(crate) fn notes_index(notes: &[Note], from: &Path, kind: &NotesIndex) -> String {
     let mut out = header(&kind.columns);
     for e in notes {
         let target = format!(
@@ -165,8 +160,8 @@ pub(crate) fn notes_index(
             "| [{}]({}) | {} | {} |\n",
             md_cell(&place).replace('[', "\\[").replace(']', "\\]"),
             target,
-            table_cell(&inline(&e.title)),
-            table_cell(&inline(&rebase_links(&e.body, &e.chapter.path, from)))
+            table_cell(&e.title),
+            table_cell(&rebase_links(&e.body, &e.chapter.path, from))
         ));
     }
     let total = fill(&kind.total, &[("count", &notes.len().to_string())]);
@@ -415,8 +410,8 @@ mod tests {
         find_notes(src, chapter, first, &errata())
     }
 
-    fn errata_index(notes: &[Note], from: &Path, inline: &dyn Fn(&str) -> String) -> String {
-        notes_index(notes, from, inline, &errata())
+    fn errata_index(notes: &[Note], from: &Path) -> String {
+        notes_index(notes, from, &errata())
     }
 
     fn ch(path: &str) -> ChapterRef {
@@ -455,7 +450,7 @@ mod tests {
             "the anchor goes at the title"
         );
         assert_eq!(e[0].body, "分数大于 709.78 时 `exp` 得到 inf。");
-        let md = errata_index(&e, Path::new("appendix/errata.md"), &|s| s.to_owned());
+        let md = errata_index(&e, Path::new("appendix/errata.md"));
         assert!(
             md.contains("[注意力 › 数值稳定的 Softmax](../part2/attention.md#errata-1)"),
             "{md}"
@@ -466,11 +461,12 @@ mod tests {
     #[test]
     fn note_text_keeps_markdown_and_its_links_are_rebased() {
         let src = "> [!CAUTION]\n> **勘误:`K.T` 不对。** 见[多头](multi-head.md#形状)与[上文](#softmax),\n> 值为 {{#value a:b}}|$x^\\top$。\n";
-        let e = find_errata(src, &ch("part2/transformer/attention.md"), 1);
+        let mut e = find_errata(src, &ch("part2/transformer/attention.md"), 1);
         assert_eq!(e[0].title, "`K.T` 不对");
-        let md = errata_index(&e, Path::new("appendix/errata.md"), &|s| {
-            s.replace("{{#value a:b}}", "42")
-        });
+        assert!(e[0].body.contains("{{#value a:b}}"), "found raw: {e:?}");
+        // The caller expands a note's inline directives before the table.
+        e[0].body = e[0].body.replace("{{#value a:b}}", "42");
+        let md = errata_index(&e, Path::new("appendix/errata.md"));
         assert!(md.contains("| `K.T` 不对 |"), "{md}");
         assert!(
             md.contains("[多头](../part2/transformer/multi-head.md#形状)"),
@@ -551,7 +547,7 @@ mod tests {
         assert_eq!(n.len(), 1, "{n:?}");
         assert_eq!(n[0].title, "x overflows");
         assert_eq!(n[0].id, "note-1");
-        let md = notes_index(&n, Path::new("b.md"), &|s| s.to_owned(), &kind);
+        let md = notes_index(&n, Path::new("b.md"), &kind);
         assert!(md.starts_with("| Where | Note | Details |"), "{md}");
         assert!(
             md.contains("[注意力](a.md#note-1) | x overflows | Use y. |"),

@@ -50,6 +50,12 @@ pub fn escape_pre(text: &str) -> String {
     escaped.replace("\n\n", "\n&#10;")
 }
 
+/// The link target the engine inserts at a note (see
+/// [`crate::splice::Anchor`]).
+pub fn anchor_target(id: &str) -> String {
+    format!("<a class=\"exec-anchor-target\" id=\"{}\"></a>", escape(id))
+}
+
 /// A value spliced into running text. Characters that are safe everywhere
 /// (including inside `$…$` maths, which KaTeX reads raw) are kept as they
 /// are; anything else is escaped.

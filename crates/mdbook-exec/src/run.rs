@@ -146,6 +146,36 @@ pub(crate) fn run(spec: &Spec) -> Result<String, Failure> {
     if crate::interrupt::requested() {
         return Err(Failure::Interrupted);
     }
+    let mut child = command(spec)
+        .spawn_with(spawn_retrying)
+        .map_err(|e| Failure::Spawn(format!("{}: {e}", spec.program.display())))?;
+    let (tx, rx) = mpsc::channel::<Event>();
+    let readers = [
+        child
+            .stdout()
+            .take()
+            .map(|s| reader(Box::new(s), "stdout", spec.max_output, tx.clone())),
+        child
+            .stderr()
+            .take()
+            .map(|s| reader(Box::new(s), "stderr", spec.max_output, tx.clone())),
+    ];
+    drop(tx);
+    let ended = supervise(&mut *child, &rx, spec);
+    for r in readers.into_iter().flatten() {
+        // A reader still blocked here would mean a process outside the
+        // program's group holds the pipe; do not wait for it.
+        if r.is_finished() {
+            let _ = r.join();
+        }
+    }
+    ended.outcome()
+}
+
+/// The program's command: a clean environment, no input, both outputs
+/// piped, and the program with everything it starts as one unit that is
+/// killed together (a process group on Unix, a Job Object on Windows).
+fn command(spec: &Spec) -> CommandWrap {
     let mut cmd = Command::new(&spec.program);
     cmd.current_dir(&spec.cwd)
         .env_clear()
@@ -162,38 +192,42 @@ pub(crate) fn run(spec: &Spec) -> Result<String, Failure> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     crate::sys::die_with_parent(&mut cmd);
-    // The program and everything it starts form one unit that is killed
-    // together: a process group on Unix, a Job Object on Windows.
     let mut cmd = CommandWrap::from(cmd);
     #[cfg(unix)]
     cmd.wrap(process_wrap::std::ProcessGroup::leader());
     #[cfg(windows)]
     cmd.wrap(process_wrap::std::JobObject);
-    let mut child = cmd
-        .spawn_with(spawn_retrying)
-        .map_err(|e| Failure::Spawn(format!("{}: {e}", spec.program.display())))?;
-    let (tx, rx) = mpsc::channel::<Event>();
-    let readers = [
-        child
-            .stdout()
-            .take()
-            .map(|s| reader(Box::new(s), "stdout", spec.max_output, tx.clone())),
-        child
-            .stderr()
-            .take()
-            .map(|s| reader(Box::new(s), "stderr", spec.max_output, tx.clone())),
-    ];
-    drop(tx);
+    cmd
+}
 
+/// What became of a run: its outputs as far as they were read, its exit
+/// status, and why it was stopped, if it was.
+struct Ended {
+    stdout: Option<Vec<u8>>,
+    stderr: Option<Vec<u8>>,
+    status: Option<Result<ExitStatus, String>>,
+    failure: Option<Failure>,
+}
+
+/// Waits for the program and its output, killing it on overflow, timeout
+/// or interruption; returns once it is reaped and its pipes are read (or
+/// a few seconds after it ended, if something else holds them open).
+fn supervise(
+    child: &mut dyn process_wrap::std::ChildWrapper,
+    rx: &mpsc::Receiver<Event>,
+    spec: &Spec,
+) -> Ended {
     let deadline = Instant::now() + spec.timeout;
-    let mut stdout = None;
-    let mut stderr = None;
-    let mut status: Option<Result<ExitStatus, String>> = None;
-    let mut failure = None;
+    let mut e = Ended {
+        stdout: None,
+        stderr: None,
+        status: None,
+        failure: None,
+    };
     // Once the program is gone (or being killed), its pipes close when the
     // last process of its group is dead: the readers get a moment for that.
     let mut drain_until: Option<Instant> = None;
-    while status.is_none() || stdout.is_none() || stderr.is_none() {
+    while e.status.is_none() || e.stdout.is_none() || e.stderr.is_none() {
         let now = Instant::now();
         if drain_until.is_some_and(|d| now >= d) {
             break;
@@ -203,11 +237,11 @@ pub(crate) fn run(spec: &Spec) -> Result<String, Failure> {
             None => deadline.saturating_duration_since(now),
         };
         match rx.recv_timeout(wait.min(POLL)) {
-            Ok(Event::Output("stdout", bytes)) => stdout = Some(bytes),
-            Ok(Event::Output(_, bytes)) => stderr = Some(bytes),
+            Ok(Event::Output("stdout", bytes)) => e.stdout = Some(bytes),
+            Ok(Event::Output(_, bytes)) => e.stderr = Some(bytes),
             Ok(Event::Overflow(stream)) => {
                 let _ = child.start_kill();
-                failure.get_or_insert(Failure::TooMuchOutput {
+                e.failure.get_or_insert(Failure::TooMuchOutput {
                     limit: spec.max_output,
                     stream,
                 });
@@ -216,74 +250,70 @@ pub(crate) fn run(spec: &Spec) -> Result<String, Failure> {
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             // Both readers are done.
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                if status.is_some() {
+                if e.status.is_some() {
                     break;
                 }
             }
         }
-        if status.is_none() {
+        if e.status.is_none() {
             match child.try_wait() {
                 Ok(None) => {}
-                Ok(Some(s)) => status = Some(Ok(s)),
-                Err(e) => status = Some(Err(e.to_string())),
+                Ok(Some(s)) => e.status = Some(Ok(s)),
+                Err(err) => e.status = Some(Err(err.to_string())),
             }
-            if status.is_some() {
+            if e.status.is_some() {
                 // Grandchildren may still hold the pipes open.
                 let _ = child.start_kill();
             }
         }
-        if failure.is_none() && status.is_none() {
+        if e.failure.is_none() && e.status.is_none() {
             if crate::interrupt::requested() {
                 let _ = child.start_kill();
-                failure = Some(Failure::Interrupted);
+                e.failure = Some(Failure::Interrupted);
             } else if Instant::now() >= deadline {
                 let _ = child.start_kill();
-                failure = Some(Failure::Timeout {
+                e.failure = Some(Failure::Timeout {
                     limit: spec.timeout,
                     stderr_tail: String::new(),
                 });
             }
         }
-        if drain_until.is_none() && (failure.is_some() || status.is_some()) {
+        if drain_until.is_none() && (e.failure.is_some() || e.status.is_some()) {
             drain_until = Some(Instant::now() + Duration::from_secs(5));
         }
     }
-    if status.is_none() {
+    if e.status.is_none() {
         // Killed above: reap it.
         let _ = child.start_kill();
-        status = Some(child.wait().map_err(|e| e.to_string()));
+        e.status = Some(child.wait().map_err(|err| err.to_string()));
     }
-    for r in readers.into_iter().flatten() {
-        // A reader still blocked here would mean a process outside the
-        // program's group holds the pipe; do not wait for it.
-        if r.is_finished() {
-            let _ = r.join();
+    e
+}
+
+impl Ended {
+    /// The decoded standard output of a successful run, or why there is
+    /// none (with the end of standard error).
+    fn outcome(self) -> Result<String, Failure> {
+        let stderr_tail = tail(&self.stderr.unwrap_or_default(), 20);
+        if let Some(mut f) = self.failure {
+            if let Failure::Timeout { stderr_tail: t, .. } = &mut f {
+                *t = stderr_tail;
+            }
+            return Err(f);
         }
-    }
-    let stderr_tail = tail(&stderr.unwrap_or_default(), 20);
-    if let Some(mut f) = failure {
-        if let Failure::Timeout { stderr_tail: t, .. } = &mut f {
-            *t = stderr_tail;
-        }
-        return Err(f);
-    }
-    match status {
-        Some(Ok(s)) if s.success() => {}
-        Some(Ok(s)) => {
-            return Err(Failure::Exit {
+        match self.status {
+            Some(Ok(s)) if s.success() => decode(&self.stdout.unwrap_or_default()),
+            Some(Ok(s)) => Err(Failure::Exit {
                 status: describe(s),
                 stderr_tail,
-            });
-        }
-        Some(Err(e)) => return Err(Failure::Spawn(e)),
-        None => {
-            return Err(Failure::Exit {
+            }),
+            Some(Err(e)) => Err(Failure::Spawn(e)),
+            None => Err(Failure::Exit {
                 status: "unknown status".into(),
                 stderr_tail,
-            });
+            }),
         }
     }
-    decode(&stdout.unwrap_or_default())
 }
 
 /// Spawns `cmd`, retrying while the kernel answers ETXTBSY ("text file

@@ -3,6 +3,9 @@
 //!
 //! Replacements are collected as `(range, text)` and applied from the end,
 //! so every byte outside a directive is kept exactly as the author wrote it.
+//! Besides the author's directives, the engine may insert [`Anchor`]s of
+//! its own (link targets of the notes table); they are plain insertions,
+//! never directives.
 //! A directive that cannot be expanded is reported and replaced by an
 //! error box; it is never left in the page as raw text.
 
@@ -36,7 +39,9 @@ pub struct Env<'a> {
     pub book_root: &'a Path,
     /// Rows of the example index.
     pub example_rows: &'a [ExampleRow],
-    /// Every note of the notes index, in book order.
+    /// Every note of the notes index, in book order, its title and text
+    /// already expanded ([`expand_inline`]): the notes table only lays
+    /// them out.
     pub notes: &'a [Note],
     /// The book's configuration (labels, layout, commands).
     pub config: &'a Config,
@@ -75,54 +80,98 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// A link target the engine inserts into a chapter: `<a id>` at byte
+/// `offset` of the chapter text (where a note of the notes table starts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// Byte offset in the chapter text; never inside a directive.
+    pub offset: usize,
+    /// The element id.
+    pub id: String,
+}
+
 /// Expands `directives` (found in `src` by [`directive::find`]) for the
-/// chapter at `chapter_path` (relative to `src/`). Returns the new text and
-/// the problems found; each problem's directive is replaced by an error box.
+/// chapter at `chapter_path` (relative to `src/`) and inserts `anchors`.
+/// Returns the new text and the problems found; each problem's directive is
+/// replaced by an error box.
 pub fn expand(
     src: &str,
     directives: &[Directive],
+    anchors: &[Anchor],
     env: &Env<'_>,
     chapter_path: &Path,
 ) -> (String, Vec<Diagnostic>) {
-    let mut out = src.to_owned();
+    let mut edits: Vec<(std::ops::Range<usize>, String)> =
+        Vec::with_capacity(directives.len() + anchors.len());
     let mut errors = Vec::new();
-    for d in directives.iter().rev() {
-        let replacement = match replacement(d, env, chapter_path) {
-            Ok(text) => text,
-            Err(problem) => {
-                let message = match &problem {
-                    Problem::Directive(_, m) | Problem::Example(m) => m.as_str(),
-                };
-                let box_ = if d.kind.is_block() {
-                    render::error_box(env.config, d.kind.example(), message)
-                } else {
-                    format!(
-                        "<span class=\"exec-error\">⚠ {}</span>",
-                        render::escape(message)
-                    )
-                };
-                // An example's own failure is reported once, by the book
-                // pass; here it only shows in the box.
-                if let Problem::Directive(kind, message) = problem {
-                    errors.push(Diagnostic {
-                        line: d.line,
-                        example: d.kind.example().map(str::to_owned),
-                        kind,
-                        message,
-                    });
-                }
-                box_
-            }
-        };
-        let text = if d.kind.is_block() {
-            wrap_block(&replacement, &d.prefix)
-        } else {
-            replacement
-        };
-        out.replace_range(d.range.clone(), &text);
+    for a in anchors {
+        edits.push((a.offset..a.offset, render::anchor_target(&a.id)));
     }
-    errors.reverse();
+    for d in directives {
+        let (text, error) = expand_one(d, env, chapter_path);
+        edits.extend(std::iter::once((d.range.clone(), text)));
+        errors.extend(error);
+    }
+    // Applied from the end. At one offset an anchor sorts before the
+    // directive that starts there, so it lands in front of its expansion.
+    edits.sort_by_key(|(range, _)| (range.start, !range.is_empty()));
+    let mut out = src.to_owned();
+    for (range, text) in edits.iter().rev() {
+        out.replace_range(range.clone(), text);
+    }
     (out, errors)
+}
+
+/// Expands the inline directives of a snippet copied from the chapter at
+/// `chapter_path` (a note's title or text, for the notes table). Block
+/// directives cannot occur inside a paragraph; a problem leaves the error
+/// marker in place (the chapter itself reports it).
+pub fn expand_inline(md: &str, env: &Env<'_>, chapter_path: &Path) -> String {
+    let (directives, _) = directive::find(md);
+    let directives: Vec<Directive> = directives
+        .into_iter()
+        .filter(|d| !d.kind.is_block())
+        .collect();
+    expand(md, &directives, &[], env, chapter_path).0
+}
+
+/// One directive's text on the page (its expansion or an error box) and
+/// the problem to report, if the directive itself is at fault.
+fn expand_one(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> (String, Option<Diagnostic>) {
+    let (replacement, error) = match replacement(d, env, chapter_path) {
+        Ok(text) => (text, None),
+        Err(problem) => {
+            let message = match &problem {
+                Problem::Directive(_, m) | Problem::Example(m) => m.as_str(),
+            };
+            let box_ = if d.kind.is_block() {
+                render::error_box(env.config, d.kind.example(), message)
+            } else {
+                format!(
+                    "<span class=\"exec-error\">⚠ {}</span>",
+                    render::escape(message)
+                )
+            };
+            // An example's own failure is reported once, by the book pass;
+            // here it only shows in the box.
+            let error = match problem {
+                Problem::Directive(kind, message) => Some(Diagnostic {
+                    line: d.line,
+                    example: d.kind.example().map(str::to_owned),
+                    kind,
+                    message,
+                }),
+                Problem::Example(_) => None,
+            };
+            (box_, error)
+        }
+    };
+    let text = if d.kind.is_block() {
+        wrap_block(&replacement, &d.prefix)
+    } else {
+        replacement
+    };
+    (text, error)
 }
 
 /// Surrounds a block with blank lines (so it neither joins the paragraph
@@ -192,30 +241,7 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                 anchor.as_deref(),
             ))
         }
-        Kind::Code { path, anchor } => {
-            let read = env
-                .code_files
-                .get(path)
-                .ok_or_else(|| format!("`{path}` was not read (no workspace to read it from)"))
-                .and_then(|r| {
-                    r.as_ref()
-                        .map_err(|why| format!("{{{{#code {path}}}}}: {why}"))
-                });
-            let text = as_problem(K::CodeFile, read)?;
-            let code = match anchor {
-                None => crate::anchor::whole(text),
-                Some(a) => as_problem(
-                    K::Anchor,
-                    crate::anchor::region(text, a).map_err(|e| format!("{path}: {e}")),
-                )?,
-            };
-            Ok(render::code_file(
-                env.config,
-                path,
-                &code,
-                anchor.as_deref(),
-            ))
-        }
+        Kind::Code { path, anchor } => code_file(env, path, anchor.as_deref()),
         Kind::Output { name, values } => {
             let v = view(name)?;
             let out = shown_output(v, env.config, *values);
@@ -236,101 +262,15 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
                 out.as_ref().map(Option::as_deref).map_err(String::as_str),
             ))
         }
-        Kind::OutputMd { name, values } => {
-            let v = view(name)?;
-            let out = verified(v)?;
-            let mut text = as_problem(K::Markdown, markdown::split_figures(&out))?.text;
-            if env.config.value_lines == ValueLines::Hide && !values {
-                text = without_value_lines(&text);
-            }
-            let md = as_problem(
-                K::Markdown,
-                markdown::sanitize(text.trim_end()).map_err(|e| format!("example `{name}`: {e}")),
-            )?;
-            Ok(format!("{md}\n\n{}", render::md_caption(env.config, name)))
-        }
+        Kind::OutputMd { name, values } => output_md(env, name, &verified(view(name)?)?, *values),
         Kind::Figure { name, key, caption } => {
-            let v = view(name)?;
-            let out = verified(v)?;
-            let split = as_problem(
-                K::Figure,
-                markdown::split_figures(&out).map_err(|e| format!("example `{name}`: {e}")),
-            )?;
-            let svg = match key {
-                Some(k) => split.figures.iter().find(|(fk, _)| fk == k).map(|(_, s)| s),
-                None if split.figures.len() == 1 => Some(&split.figures[0].1),
-                None => None,
-            };
-            let Some(svg) = svg else {
-                let keys: Vec<String> = split
-                    .figures
-                    .iter()
-                    .map(|(k, _)| format!("`{k}`"))
-                    .collect();
-                return Err(Problem::Directive(
-                    K::Figure,
-                    match (key, keys.len()) {
-                        (_, 0) => format!(
-                            "example `{name}` prints no figure (a figure is a line `<!-- figure: KEY -->` \
-                         followed by an SVG document)"
-                        ),
-                        (Some(k), _) => format!(
-                            "example `{name}` prints no figure `{k}`; it has {}",
-                            keys.join(", ")
-                        ),
-                        (None, _) => format!(
-                            "example `{name}` prints {} figures; name one: `{{{{#figure {name}:KEY …}}}}` with KEY one of {}",
-                            keys.len(),
-                            keys.join(", ")
-                        ),
-                    },
-                ));
-            };
-            Ok(render::figure(env.config, name, svg, caption))
+            figure(env, name, &verified(view(name)?)?, key.as_deref(), caption)
         }
-        Kind::Value { name, key } => {
-            let v = view(name)?;
-            let out = verified(v)?;
-            let mut hits = out
-                .lines()
-                .filter_map(directive::value_line)
-                .filter(|(k, _)| k == key)
-                .map(|(_, value)| value);
-            let Some(value) = hits.next() else {
-                let keys: Vec<&str> = out
-                    .lines()
-                    .filter_map(directive::value_line)
-                    .map(|(k, _)| k)
-                    .collect();
-                let hint = directive::closest(key, keys.iter().copied())
-                    .map(|c| format!(" (did you mean `{c}`?)"))
-                    .unwrap_or_default();
-                return Err(Problem::Directive(
-                    K::Value,
-                    format!(
-                        "example `{name}` prints no line `{key} = …`{hint}; print a line that \
-                     starts with `{key} = `"
-                    ),
-                ));
-            };
-            if hits.next().is_some() {
-                return Err(Problem::Directive(
-                    K::Value,
-                    format!(
-                        "example `{name}` prints `{key} = …` more than once; keys must be unique"
-                    ),
-                ));
-            }
-            Ok(render::inline_value(value.trim()))
-        }
+        Kind::Value { name, key } => value(name, &verified(view(name)?)?, key),
         Kind::Render { template, data } => as_problem(
             K::Template,
             crate::template::render(env.book_root, template, data),
         ),
-        Kind::Anchor(id) => Ok(format!(
-            "<a class=\"exec-anchor-target\" id=\"{}\"></a>",
-            render::escape(id)
-        )),
         // Reported by `directive::find` already; only the marker is needed.
         Kind::Invalid(message) => Err(Problem::Example(message.clone())),
         Kind::ExampleIndex => Ok(crate::index::example_index(
@@ -338,28 +278,127 @@ fn replacement(d: &Directive, env: &Env<'_>, chapter_path: &Path) -> Result<Stri
             chapter_path,
             &env.config.labels,
         )),
-        Kind::NotesIndex => {
-            let inline = |md: &str| expand_inline(md, env, chapter_path);
-            Ok(crate::index::notes_index(
-                env.notes,
-                chapter_path,
-                &inline,
-                &env.config.notes_index,
-            ))
-        }
+        Kind::NotesIndex => Ok(crate::index::notes_index(
+            env.notes,
+            chapter_path,
+            &env.config.notes_index,
+        )),
     }
 }
 
-/// Expands the inline directives of a snippet copied from another chapter
-/// (a note's text in the notes table). Block directives cannot occur
-/// inside a paragraph; a problem leaves the error marker in place.
-fn expand_inline(md: &str, env: &Env<'_>, chapter_path: &Path) -> String {
-    let (directives, _) = directive::find(md);
-    let directives: Vec<Directive> = directives
-        .into_iter()
-        .filter(|d| !d.kind.is_block())
-        .collect();
-    expand(md, &directives, env, chapter_path).0
+/// `{{#code PATH[:ANCHOR]}}`: a workspace file read in this build.
+fn code_file(env: &Env<'_>, path: &str, anchor: Option<&str>) -> Result<String, Problem> {
+    use DiagnosticKind as K;
+    let read = env
+        .code_files
+        .get(path)
+        .ok_or_else(|| format!("`{path}` was not read (no workspace to read it from)"))
+        .and_then(|r| {
+            r.as_ref()
+                .map_err(|why| format!("{{{{#code {path}}}}}: {why}"))
+        });
+    let text = as_problem(K::CodeFile, read)?;
+    let code = match anchor {
+        None => crate::anchor::whole(text),
+        Some(a) => as_problem(
+            K::Anchor,
+            crate::anchor::region(text, a).map_err(|e| format!("{path}: {e}")),
+        )?,
+    };
+    Ok(render::code_file(env.config, path, &code, anchor))
+}
+
+/// `{{#output-md NAME}}`: the verified output spliced as Markdown.
+fn output_md(env: &Env<'_>, name: &str, out: &str, values: bool) -> Result<String, Problem> {
+    use DiagnosticKind as K;
+    let mut text = as_problem(K::Markdown, markdown::split_figures(out))?.text;
+    if env.config.value_lines == ValueLines::Hide && !values {
+        text = without_value_lines(&text);
+    }
+    let md = as_problem(
+        K::Markdown,
+        markdown::sanitize(text.trim_end()).map_err(|e| format!("example `{name}`: {e}")),
+    )?;
+    Ok(format!("{md}\n\n{}", render::md_caption(env.config, name)))
+}
+
+/// `{{#figure NAME[:KEY] …}}`: one SVG figure of the verified output.
+fn figure(
+    env: &Env<'_>,
+    name: &str,
+    out: &str,
+    key: Option<&str>,
+    caption: &str,
+) -> Result<String, Problem> {
+    let split = as_problem(
+        DiagnosticKind::Figure,
+        markdown::split_figures(out).map_err(|e| format!("example `{name}`: {e}")),
+    )?;
+    let svg = match key {
+        Some(k) => split.figures.iter().find(|(fk, _)| fk == k).map(|(_, s)| s),
+        None if split.figures.len() == 1 => Some(&split.figures[0].1),
+        None => None,
+    };
+    let Some(svg) = svg else {
+        let keys: Vec<String> = split
+            .figures
+            .iter()
+            .map(|(k, _)| format!("`{k}`"))
+            .collect();
+        return Err(Problem::Directive(
+            DiagnosticKind::Figure,
+            match (key, keys.len()) {
+                (_, 0) => format!(
+                    "example `{name}` prints no figure (a figure is a line `<!-- figure: KEY -->` \
+                     followed by an SVG document)"
+                ),
+                (Some(k), _) => format!(
+                    "example `{name}` prints no figure `{k}`; it has {}",
+                    keys.join(", ")
+                ),
+                (None, _) => format!(
+                    "example `{name}` prints {} figures; name one: `{{{{#figure {name}:KEY …}}}}` with KEY one of {}",
+                    keys.len(),
+                    keys.join(", ")
+                ),
+            },
+        ));
+    };
+    Ok(render::figure(env.config, name, svg, caption))
+}
+
+/// `{{#value NAME:KEY}}`: the value of the one line `KEY = …` of the
+/// verified output.
+fn value(name: &str, out: &str, key: &str) -> Result<String, Problem> {
+    let mut hits = out
+        .lines()
+        .filter_map(directive::value_line)
+        .filter(|(k, _)| *k == key)
+        .map(|(_, value)| value);
+    let Some(value) = hits.next() else {
+        let keys: Vec<&str> = out
+            .lines()
+            .filter_map(directive::value_line)
+            .map(|(k, _)| k)
+            .collect();
+        let hint = directive::closest(key, keys.iter().copied())
+            .map(|c| format!(" (did you mean `{c}`?)"))
+            .unwrap_or_default();
+        return Err(Problem::Directive(
+            DiagnosticKind::Value,
+            format!(
+                "example `{name}` prints no line `{key} = …`{hint}; print a line that \
+                 starts with `{key} = `"
+            ),
+        ));
+    };
+    if hits.next().is_some() {
+        return Err(Problem::Directive(
+            DiagnosticKind::Value,
+            format!("example `{name}` prints `{key} = …` more than once; keys must be unique"),
+        ));
+    }
+    Ok(render::inline_value(value.trim()))
 }
 
 /// The output an output block shows: the verified output without its

@@ -194,7 +194,7 @@ pub fn check_expand(src: &str) -> Result<(), String> {
         notes: &[],
         config: &config,
     };
-    let expand = |ds: &[Directive]| splice::expand(src, ds, &env, Path::new("part1/ch.md")).0;
+    let expand = |ds: &[Directive]| splice::expand(src, ds, &[], &env, Path::new("part1/ch.md")).0;
     let (found, _) = directive::find(src);
     let mut expected = String::new();
     let mut at = 0;

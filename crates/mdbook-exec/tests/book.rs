@@ -122,6 +122,18 @@ fn good_book_renders_every_directive() {
     assert!(appendix.contains("共 4 个示例"), "{appendix}");
     assert!(appendix.contains("示例勘误"), "{appendix}");
     assert!(appendix.contains("共 1 处勘误"), "{appendix}");
+    // The note's value is expanded in the table as on its own page, and the
+    // table links to an anchor the engine put at the note.
+    assert!(appendix.contains("答案应为 42。"), "{appendix}");
+    assert!(
+        appendix.contains("href=\"chapter.html#errata-1\""),
+        "{appendix}"
+    );
+    assert!(html.contains("答案应为 42。"), "{html}");
+    assert!(
+        html.contains("<a class=\"exec-anchor-target\" id=\"errata-1\"></a><strong>勘误"),
+        "{html}"
+    );
 
     // A second pass with nothing changed runs nothing.
     let report = process(&book);

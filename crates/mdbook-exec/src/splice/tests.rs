@@ -39,7 +39,7 @@ fn run_with(
     };
     let (directives, parse_errors) = find(src);
     assert!(parse_errors.is_empty(), "{parse_errors:?}");
-    let (out, errors) = expand(src, &directives, &env, Path::new("ch.md"));
+    let (out, errors) = expand(src, &directives, &[], &env, Path::new("ch.md"));
     (
         out,
         errors
@@ -47,6 +47,56 @@ fn run_with(
             .map(|e| format!("{}: {}", e.line, e.message))
             .collect(),
     )
+}
+
+#[test]
+fn anchors_are_inserted_not_parsed_and_precede_a_directive_at_their_offset() {
+    let ex = env_with(Ok("1\n"));
+    let config = Config::default();
+    let env = Env {
+        examples: &ex,
+        code_files: &BTreeMap::new(),
+        book_root: Path::new("."),
+        example_rows: &[],
+        notes: &[],
+        config: &config,
+    };
+    let src = "前文 {{#value demo:k}} 中间 **勘误:x** 后文\n";
+    let (directives, _) = find(src);
+    let at_value = src.find("{{#value").unwrap();
+    let at_note = src.find("**勘误").unwrap();
+    let anchors = [
+        Anchor {
+            offset: at_note,
+            id: "note-2".into(),
+        },
+        Anchor {
+            offset: at_value,
+            id: "a\"b".into(),
+        },
+    ];
+    let (out, errors) = expand(src, &directives, &anchors, &env, Path::new("ch.md"));
+    assert_eq!(errors.len(), 1, "the value line is missing: {errors:?}");
+    let marker = out.find("exec-error").expect("error marker");
+    let first = out
+        .find(r#"<a class="exec-anchor-target" id="a&quot;b"></a>"#)
+        .expect("escaped id");
+    assert!(
+        first < marker,
+        "anchor before the directive's expansion: {out}"
+    );
+    assert!(
+        out.contains(r#"中间 <a class="exec-anchor-target" id="note-2"></a>**勘误:x** 后文"#),
+        "{out}"
+    );
+    assert!(out.starts_with("前文 <a"), "{out}");
+    // With no directive at all, anchors alone still land.
+    let one = [Anchor {
+        offset: 1,
+        id: "z".into(),
+    }];
+    let (out, _) = expand("ab", &[], &one, &env, Path::new("ch.md"));
+    assert_eq!(out, r#"a<a class="exec-anchor-target" id="z"></a>b"#);
 }
 
 #[test]
