@@ -478,6 +478,13 @@ pub fn matmul_tn_acc(out: &mut [f32], a: &[f32], b: &[f32], m: usize, k: usize, 
 /// does not depend on how the loop is blocked or on the CPU. The block of
 /// 4 rows × 8 columns is kept in registers across kk: each loaded row
 /// segment of `b` serves four rows, and `out` is read and written once.
+///
+/// `multiversion` compiles the loop twice, for the x86-64 baseline (SSE2,
+/// 4 lanes) and for AVX (8 lanes), and picks one at run time. The lanes run
+/// across the 8 columns j, never across kk, and Rust never fuses a
+/// multiply and an add, so both versions round exactly the same way: the
+/// same bytes on a CPU without AVX (the qemu check) as with it.
+#[multiversion::multiversion(targets("x86_64+avx"))]
 #[allow(clippy::too_many_arguments)] // the shapes and the two strides of `a`
 fn gemm(out: &mut [f32], a: &[f32], rs: usize, cs: usize, b: &[f32], m: usize, k: usize, n: usize) {
     const R: usize = 4;
