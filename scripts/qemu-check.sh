@@ -12,12 +12,12 @@
 # time): this check runs the SSE2 version, the blessing machine the other.
 #
 # Usage: scripts/qemu-check.sh [TIMEOUT_SECONDS [NAME_REGEX]]
-#   (default 3600 s per example; NAME_REGEX narrows the set, e.g. '^gpt_train$')
+#   (default 7200 s per example: gpt_train alone needs over an hour; NAME_REGEX narrows the set, e.g. '^gpt_train$')
 # Needs: the examples built (`cargo build --examples`), qemu-user
 # (Debian: `apt-get install -y qemu-user`). Not part of CI: it is slow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-timeout_s="${1:-3600}"
+timeout_s="${1:-7200}"
 only="${2:-}"
 qemu="$(command -v qemu-x86_64 || true)"
 if [[ -z "$qemu" ]]; then
