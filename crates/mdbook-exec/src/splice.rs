@@ -109,7 +109,7 @@ pub fn expand(
     }
     for d in directives {
         let (text, error) = expand_one(d, env, chapter_path);
-        edits.extend(std::iter::once((d.range.clone(), text)));
+        edits.push((d.range.clone(), text));
         errors.extend(error);
     }
     // Applied from the end. At one offset an anchor sorts before the
