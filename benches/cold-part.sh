@@ -38,12 +38,14 @@ copy "$full"
 copy "$without"
 
 say "taking book/src/$part out of the second copy"
-names() { grep -rhoE '\{\{#(example|source|output|output-md|figure|solution|value) [A-Za-z0-9_.-]+' "$@" |
-  sed -E 's/.* //' | sort -u; }
-names "$without/book/src/$part" >"$OUT/part-examples.txt"
-find "$without/book/src" -name '*.md' ! -path "*/src/$part/*" -print0 |
-  xargs -0 cat | grep -oE '\{\{#(example|source|output|output-md|figure|solution|value) [A-Za-z0-9_.-]+' |
-  sed -E 's/.* //' | sort -u >"$OUT/other-examples.txt"
+names() { # the examples the given chapter files use
+  grep -hoE '\{\{#(example|source|output|output-md|figure|solution|value) [A-Za-z0-9_.-]+' "$@" |
+    sed -E 's/.* //' | sort -u
+}
+mapfile -d '' in_part < <(find "$without/book/src/$part" -name '*.md' -print0)
+mapfile -d '' others < <(find "$without/book/src" -name '*.md' ! -path "*/src/$part/*" -print0)
+names "${in_part[@]}" >"$OUT/part-examples.txt"
+names "${others[@]}" >"$OUT/other-examples.txt"
 comm -23 "$OUT/part-examples.txt" "$OUT/other-examples.txt" >"$OUT/only-part.txt"
 while read -r n; do
   rm -rf "$without/examples/$n.rs" "$without/examples/$n" "$without/examples/$n.stdout"

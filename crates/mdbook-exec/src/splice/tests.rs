@@ -22,6 +22,20 @@ fn run(src: &str, examples: &BTreeMap<String, ExampleView>) -> (String, Vec<Stri
     run_with(src, examples, Config::default())
 }
 
+/// An environment with `examples` and nothing else: no code files, no
+/// index rows, no notes.
+fn env<'a>(examples: &'a BTreeMap<String, ExampleView>, config: &'a Config) -> Env<'a> {
+    const NO_CODE_FILES: &BTreeMap<String, Result<String, String>> = &BTreeMap::new();
+    Env {
+        examples,
+        code_files: NO_CODE_FILES,
+        book_root: Path::new("."),
+        example_rows: &[],
+        notes: &[],
+        config,
+    }
+}
+
 fn run_with(
     src: &str,
     examples: &BTreeMap<String, ExampleView>,
@@ -29,14 +43,7 @@ fn run_with(
 ) -> (String, Vec<String>) {
     config.labels.excerpt = "片段 {anchor}".into();
     config.labels.solution = "参考答案".into();
-    let env = Env {
-        examples,
-        code_files: &BTreeMap::new(),
-        book_root: Path::new("."),
-        example_rows: &[],
-        notes: &[],
-        config: &config,
-    };
+    let env = env(examples, &config);
     let (directives, parse_errors) = find(src);
     assert!(parse_errors.is_empty(), "{parse_errors:?}");
     let (out, errors) = expand(src, &directives, &[], &env, Path::new("ch.md"));
@@ -53,14 +60,7 @@ fn run_with(
 fn anchors_are_inserted_not_parsed_and_precede_a_directive_at_their_offset() {
     let ex = env_with(Ok("1\n"));
     let config = Config::default();
-    let env = Env {
-        examples: &ex,
-        code_files: &BTreeMap::new(),
-        book_root: Path::new("."),
-        example_rows: &[],
-        notes: &[],
-        config: &config,
-    };
+    let env = env(&ex, &config);
     let src = "前文 {{#value demo:k}} 中间 **勘误:x** 后文\n";
     let (directives, _) = find(src);
     let at_value = src.find("{{#value").unwrap();
