@@ -32,6 +32,10 @@ pub(crate) struct Compiled {
     pub facts: crate::fingerprint::BuildFacts,
 }
 
+/// Where [`compile`] sends each example's name and executable as soon as
+/// cargo has linked it.
+pub(crate) type Ready = std::sync::mpsc::Sender<(String, PathBuf)>;
+
 #[derive(Deserialize)]
 struct Message {
     reason: String,
@@ -79,12 +83,17 @@ struct Span {
 /// set for the crate we run in, so that `cargo run -p guide`, the `guide`
 /// binary and `mdbook build` build alike). Cargo's progress goes to this
 /// process's stderr unless `quiet`.
+///
+/// Each example's name and executable are also sent to `ready` the moment
+/// cargo reports them, so that the caller can run an example while cargo
+/// is still compiling the others.
 pub(crate) fn compile(
     workspace: &Path,
     profile: &str,
     names: Option<&[String]>,
     quiet: bool,
     env: &crate::fingerprint::BuildEnv,
+    ready: Option<Ready>,
 ) -> Result<Compiled> {
     let cargo = env.cargo();
     let mut cmd = Command::new(&cargo);
@@ -117,7 +126,7 @@ pub(crate) fn compile(
         Stdio::inherit()
     });
     let (out, finished_ok, status, stderr) =
-        run_cargo(cmd).with_context(|| format!("running {}", cargo.to_string_lossy()))?;
+        run_cargo(cmd, ready).with_context(|| format!("running {}", cargo.to_string_lossy()))?;
     Ok(conclude(out, finished_ok, status, &stderr))
 }
 
@@ -143,6 +152,7 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(20);
 /// and (when piped) its stderr.
 fn run_cargo(
     mut cmd: Command,
+    ready: Option<Ready>,
 ) -> Result<(Compiled, Option<bool>, std::process::ExitStatus, String)> {
     if crate::interrupt::requested() {
         return Err(Stopped::Interrupted.into());
@@ -162,7 +172,8 @@ fn run_cargo(
         })
     });
     let stdout = child.stdout().take().context("cargo's stdout")?;
-    let messages = std::thread::spawn(move || read_messages(std::io::BufReader::new(stdout)));
+    let messages =
+        std::thread::spawn(move || read_messages(std::io::BufReader::new(stdout), ready));
     let status = loop {
         if crate::interrupt::requested() {
             let _ = child.start_kill();
@@ -185,8 +196,12 @@ fn run_cargo(
 
 /// Reads cargo's JSON messages: executables, compile errors by example,
 /// other failures, and what the other units' dep-info and build scripts
-/// say. Also returns `build-finished`'s verdict.
-fn read_messages(stdout: impl std::io::BufRead) -> Result<(Compiled, Option<bool>)> {
+/// say. Also returns `build-finished`'s verdict. Sends each executable to
+/// `ready` as it is read.
+fn read_messages(
+    stdout: impl std::io::BufRead,
+    ready: Option<Ready>,
+) -> Result<(Compiled, Option<bool>)> {
     let mut out = Compiled::default();
     let mut finished_ok = None;
     for line in stdout.lines() {
@@ -202,6 +217,10 @@ fn read_messages(stdout: impl std::io::BufRead) -> Result<(Compiled, Option<bool
         match msg.reason.as_str() {
             "compiler-artifact" => {
                 if let (Some(name), Some(exe)) = (example, msg.executable) {
+                    if let Some(ready) = &ready {
+                        // A receiver that has gone only stops listening.
+                        let _ = ready.send((name.clone(), exe.clone()));
+                    }
                     out.executables.insert(name, exe);
                 } else {
                     out.facts.unit_depinfo.extend(unit_depinfo(&msg.filenames));
@@ -338,5 +357,64 @@ mod tests {
             Some(t.path().join("foo-0123.d"))
         );
         assert_eq!(unit_depinfo(&[t.path().join("libbar-0123.rlib")]), None);
+    }
+
+    /// Cargo's messages, one line at a time; before it hands out line `i`,
+    /// it records how many executables the receiver had by then.
+    struct Watched {
+        lines: Vec<String>,
+        next: usize,
+        pending: Vec<u8>,
+        seen: std::sync::mpsc::Receiver<(String, PathBuf)>,
+        got: Vec<String>,
+        before_line: Vec<usize>,
+    }
+
+    impl std::io::Read for Watched {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.pending.is_empty() {
+                let Some(line) = self.lines.get(self.next) else {
+                    return Ok(0);
+                };
+                self.got.extend(self.seen.try_iter().map(|(n, _)| n));
+                self.before_line.push(self.got.len());
+                self.pending = format!("{line}\n").into_bytes();
+                self.next += 1;
+            }
+            let n = buf.len().min(self.pending.len());
+            buf[..n].copy_from_slice(&self.pending[..n]);
+            self.pending.drain(..n);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn each_executable_is_handed_on_before_the_next_message_is_read() {
+        let artifact = |name: &str| {
+            format!(
+                r#"{{"reason":"compiler-artifact","target":{{"name":"{name}","kind":["example"]}},"executable":"/t/{name}","filenames":[]}}"#
+            )
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut watched = Watched {
+            lines: vec![
+                artifact("first"),
+                artifact("second"),
+                r#"{"reason":"build-finished","success":true}"#.to_owned(),
+            ],
+            next: 0,
+            pending: Vec::new(),
+            seen: rx,
+            got: Vec::new(),
+            before_line: Vec::new(),
+        };
+        let (out, ok) =
+            read_messages(std::io::BufReader::with_capacity(1, &mut watched), Some(tx)).unwrap();
+        assert_eq!(ok, Some(true));
+        assert_eq!(out.executables.len(), 2);
+        // Line 2 is read only once `first` has been sent, line 3 once
+        // `second` has: the caller can run each while cargo goes on.
+        assert_eq!(watched.before_line, vec![0, 1, 2]);
+        assert_eq!(watched.got, vec!["first", "second"]);
     }
 }

@@ -298,21 +298,65 @@ pub fn parse_body(body: &str) -> Result<Option<Kind>, String> {
     if MDBOOK_DIRECTIVES.contains(&name) {
         return Ok(None);
     }
-    let shown = format!("{{{{#{body}}}}}");
-    // `{{#example NAME values}}`, `{{#output NAME values}}`,
-    // `{{#output-md NAME values}}`, `{{#solution NAME values}}`: a trailing
-    // word `values` asks for the `KEY = value` lines a book may hide
-    // (`value-lines = "hide"`).
-    let (args, values) = match (name, args.rsplit_once(char::is_whitespace)) {
-        ("example" | "output" | "output-md" | "solution", Some((rest, VALUES_FLAG))) => {
-            (rest.trim_end(), true)
+    let a = Args::new(body, name, args);
+    let kind = match name {
+        "example" | "source" => example_or_source(&a)?,
+        "code" => code(&a)?,
+        "output" | "output-md" | "solution" => whole_output(&a)?,
+        "value" => value(&a)?,
+        "figure" => figure(&a)?,
+        "render" => render(&a)?,
+        "example-index" => {
+            a.none()?;
+            Kind::ExampleIndex
         }
-        _ => (args, false),
+        "notes-index" => {
+            a.none()?;
+            Kind::NotesIndex
+        }
+        _ => return Err(unknown(name, &a.shown)),
     };
-    let one_arg = |what: &str| -> Result<&str, String> {
+    Ok(Some(kind))
+}
+
+/// A directive's name and arguments, as [`parse_body`] split them.
+struct Args<'a> {
+    /// The directive as written, `{{#…}}`, for messages.
+    shown: String,
+    name: &'a str,
+    /// The arguments, without a trailing [`VALUES_FLAG`].
+    args: &'a str,
+    /// Whether the arguments ended in [`VALUES_FLAG`].
+    values: bool,
+}
+
+impl<'a> Args<'a> {
+    fn new(body: &str, name: &'a str, args: &'a str) -> Self {
+        // `{{#example NAME values}}`, `{{#output NAME values}}`,
+        // `{{#output-md NAME values}}`, `{{#solution NAME values}}`: a
+        // trailing word `values` asks for the `KEY = value` lines a book may
+        // hide (`value-lines = "hide"`).
+        let (args, values) = match (name, args.rsplit_once(char::is_whitespace)) {
+            ("example" | "output" | "output-md" | "solution", Some((rest, VALUES_FLAG))) => {
+                (rest.trim_end(), true)
+            }
+            _ => (args, false),
+        };
+        Args {
+            shown: format!("{{{{#{body}}}}}"),
+            name,
+            args,
+            values,
+        }
+    }
+
+    /// The one argument, `what` naming it in the error when there is none
+    /// or more than one.
+    fn one(&self, what: &str) -> Result<&'a str, String> {
+        let (shown, name, args) = (&self.shown, self.name, self.args);
         if args.is_empty() {
             Err(format!(
-                "`{shown}` needs {what}, e.g. `{{{{#{name} attention_softmax}}}}`"
+                "`{shown}` needs {what}, e.g. `{{{{#{name} hello}}}}`"
             ))
         } else if args.split_whitespace().count() > 1 {
             Err(format!(
@@ -321,153 +365,149 @@ pub fn parse_body(body: &str) -> Result<Option<Kind>, String> {
         } else {
             Ok(args)
         }
-    };
-    let no_args = || -> Result<(), String> {
-        if args.is_empty() {
+    }
+
+    fn none(&self) -> Result<(), String> {
+        if self.args.is_empty() {
             Ok(())
         } else {
-            Err(format!("`{shown}` takes no arguments"))
+            Err(format!("`{}` takes no arguments", self.shown))
         }
+    }
+}
+
+/// `{{#example NAME[:ANCHOR] [values]}}`, `{{#source NAME[:ANCHOR]}}`.
+fn example_or_source(a: &Args<'_>) -> Result<Kind, String> {
+    let (example, anchor) = split_colon(a.one("an example name")?);
+    let name = example_name(example, &a.shown)?;
+    let anchor = anchor
+        .map(|x| identifier(x, "anchor", &a.shown))
+        .transpose()?;
+    Ok(if a.name == "example" {
+        Kind::Example {
+            name,
+            anchor,
+            values: a.values,
+        }
+    } else {
+        Kind::Source { name, anchor }
+    })
+}
+
+/// `{{#code PATH[:ANCHOR]}}`.
+fn code(a: &Args<'_>) -> Result<Kind, String> {
+    let (shown, arg) = (&a.shown, a.args);
+    if arg.is_empty() {
+        return Err(format!(
+            "`{shown}` needs a file, relative to the workspace root, e.g. \
+             `{{{{#code src/lib.rs:setup}}}}`"
+        ));
+    }
+    if arg.split_whitespace().count() > 1 {
+        return Err(format!(
+            "`{shown}` takes one argument (PATH or PATH:ANCHOR), found `{arg}`"
+        ));
+    }
+    let (path, anchor) = split_colon(arg);
+    workspace_path(path).map_err(|why| format!("`{shown}`: {why}"))?;
+    Ok(Kind::Code {
+        path: path.to_owned(),
+        anchor: anchor.map(|x| identifier(x, "anchor", shown)).transpose()?,
+    })
+}
+
+/// `{{#output NAME}}`, `{{#output-md NAME}}`, `{{#solution NAME}}`, each
+/// with an optional `values`.
+fn whole_output(a: &Args<'_>) -> Result<Kind, String> {
+    let arg = a.one("an example name")?;
+    if arg.contains(':') {
+        return Err(format!(
+            "`{}` shows a whole program's output: it takes no `:ANCHOR`",
+            a.shown
+        ));
+    }
+    let name = example_name(arg, &a.shown)?;
+    let values = a.values;
+    Ok(match a.name {
+        "output" => Kind::Output { name, values },
+        "output-md" => Kind::OutputMd { name, values },
+        _ => Kind::Solution { name, values },
+    })
+}
+
+/// `{{#value NAME:KEY}}`.
+fn value(a: &Args<'_>) -> Result<Kind, String> {
+    let (example, key) = split_colon(a.one("NAME:KEY")?);
+    let Some(key) = key else {
+        return Err(format!(
+            "`{}` needs a key: `{{{{#value NAME:KEY}}}}` quotes the line `KEY = …` \
+             of NAME's output",
+            a.shown
+        ));
     };
-    let kind = match name {
-        "example" | "source" => {
-            let (example, anchor) = split_colon(one_arg("an example name")?);
-            let name_ok = example_name(example, &shown)?;
-            let anchor = anchor
-                .map(|a| identifier(a, "anchor", &shown))
-                .transpose()?;
-            if name == "example" {
-                Kind::Example {
-                    name: name_ok,
-                    anchor,
-                    values,
-                }
-            } else {
-                Kind::Source {
-                    name: name_ok,
-                    anchor,
-                }
-            }
-        }
-        "code" => {
-            let arg = args;
-            if arg.is_empty() {
-                return Err(format!(
-                    "`{shown}` needs a file, relative to the workspace root, e.g. \
-                     `{{{{#code crates/tinygpt/src/model.rs:forward}}}}`"
-                ));
-            }
-            if arg.split_whitespace().count() > 1 {
-                return Err(format!(
-                    "`{shown}` takes one argument (PATH or PATH:ANCHOR), found `{arg}`"
-                ));
-            }
-            let (path, anchor) = split_colon(arg);
-            workspace_path(path).map_err(|why| format!("`{shown}`: {why}"))?;
-            Kind::Code {
-                path: path.to_owned(),
-                anchor: anchor
-                    .map(|a| identifier(a, "anchor", &shown))
-                    .transpose()?,
-            }
-        }
-        "output" | "output-md" | "solution" => {
-            let arg = one_arg("an example name")?;
-            if arg.contains(':') {
-                return Err(format!(
-                    "`{shown}` shows a whole program's output: it takes no `:ANCHOR`"
-                ));
-            }
-            let example = example_name(arg, &shown)?;
-            match name {
-                "output" => Kind::Output {
-                    name: example,
-                    values,
-                },
-                "output-md" => Kind::OutputMd {
-                    name: example,
-                    values,
-                },
-                _ => Kind::Solution {
-                    name: example,
-                    values,
-                },
-            }
-        }
-        "value" => {
-            let (example, key) = split_colon(one_arg("NAME:KEY")?);
-            let Some(key) = key else {
-                return Err(format!(
-                    "`{shown}` needs a key: `{{{{#value NAME:KEY}}}}` quotes the line `KEY = …` \
-                     of NAME's output"
-                ));
-            };
-            Kind::Value {
-                name: example_name(example, &shown)?,
-                key: identifier(key, "key", &shown)?,
-            }
-        }
-        "figure" => {
-            let (target, caption) = match args.find(char::is_whitespace) {
-                Some(i) => (&args[..i], args[i..].trim()),
-                None => (args, ""),
-            };
-            if target.is_empty() {
-                return Err(format!(
-                    "`{shown}` needs an example name and a caption, e.g. \
-                     `{{{{#figure lr_schedule The learning rate over training}}}}`"
-                ));
-            }
-            if caption.is_empty() {
-                return Err(format!(
-                    "`{shown}` needs a caption after the example name (it is also the image's alt text)"
-                ));
-            }
-            let (example, key) = split_colon(target);
-            Kind::Figure {
-                name: example_name(example, &shown)?,
-                key: key
-                    .map(|k| identifier(k, "figure key", &shown))
-                    .transpose()?,
-                caption: caption.to_owned(),
-            }
-        }
-        "render" => {
-            let parts: Vec<&str> = args.split_whitespace().collect();
-            let [template, data] = parts[..] else {
-                return Err(format!(
-                    "`{shown}` takes a template and a data file, relative to the book root, e.g. \
-                     `{{{{#render templates/glossary.md.tera data/glossary.toml}}}}`"
-                ));
-            };
-            Kind::Render {
-                template: template.to_owned(),
-                data: data.to_owned(),
-            }
-        }
-        "example-index" => {
-            no_args()?;
-            Kind::ExampleIndex
-        }
-        "notes-index" => {
-            no_args()?;
-            Kind::NotesIndex
-        }
-        _ => {
-            let hint = closest(name, OUR_DIRECTIVES.iter().copied())
-                .map(|n| format!(" (did you mean `{{{{#{n}}}}}`?)"))
-                .unwrap_or_default();
-            return Err(format!(
-                "unknown directive `{shown}`{hint}; known: {}",
-                OUR_DIRECTIVES
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
+    Ok(Kind::Value {
+        name: example_name(example, &a.shown)?,
+        key: identifier(key, "key", &a.shown)?,
+    })
+}
+
+/// `{{#figure NAME[:KEY] caption}}`.
+fn figure(a: &Args<'_>) -> Result<Kind, String> {
+    let (shown, args) = (&a.shown, a.args);
+    let (target, caption) = match args.find(char::is_whitespace) {
+        Some(i) => (&args[..i], args[i..].trim()),
+        None => (args, ""),
     };
-    Ok(Some(kind))
+    if target.is_empty() {
+        return Err(format!(
+            "`{shown}` needs an example name and a caption, e.g. \
+             `{{{{#figure plot The loss over training}}}}`"
+        ));
+    }
+    if caption.is_empty() {
+        return Err(format!(
+            "`{shown}` needs a caption after the example name (it is also the image's alt text)"
+        ));
+    }
+    let (example, key) = split_colon(target);
+    Ok(Kind::Figure {
+        name: example_name(example, shown)?,
+        key: key
+            .map(|k| identifier(k, "figure key", shown))
+            .transpose()?,
+        caption: caption.to_owned(),
+    })
+}
+
+/// `{{#render TEMPLATE DATA}}`.
+fn render(a: &Args<'_>) -> Result<Kind, String> {
+    let parts: Vec<&str> = a.args.split_whitespace().collect();
+    let [template, data] = parts[..] else {
+        return Err(format!(
+            "`{}` takes a template and a data file, relative to the book root, e.g. \
+             `{{{{#render templates/table.md.tera data/table.toml}}}}`",
+            a.shown
+        ));
+    };
+    Ok(Kind::Render {
+        template: template.to_owned(),
+        data: data.to_owned(),
+    })
+}
+
+/// The error for a name that is none of ours, with the closest one.
+fn unknown(name: &str, shown: &str) -> String {
+    let hint = closest(name, OUR_DIRECTIVES.iter().copied())
+        .map(|n| format!(" (did you mean `{{{{#{n}}}}}`?)"))
+        .unwrap_or_default();
+    format!(
+        "unknown directive `{shown}`{hint}; known: {}",
+        OUR_DIRECTIVES
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// The word after an example name that asks for value lines to be shown.
@@ -504,7 +544,7 @@ pub fn workspace_path(path: &str) -> Result<std::path::PathBuf, String> {
     if p.is_absolute() || path.starts_with(['/', '\\']) || p.has_root() {
         return Err(format!(
             "`{path}` is an absolute path; write it relative to the workspace root, e.g. \
-             `crates/tinygpt/src/model.rs`"
+             `src/lib.rs`"
         ));
     }
     if path.contains('\\') {

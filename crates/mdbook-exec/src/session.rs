@@ -1,9 +1,9 @@
 //! Getting the actual output of a set of examples, as cheaply as is correct.
 //!
 //! For each example: look its source key up in the cache; build every miss
-//! in one cargo invocation; look each fresh binary up by its binary key; run
-//! what is still missing, in parallel, bounded by the cores; store the
-//! results. The executable is linked (or copied) into a private staging
+//! in one cargo invocation; as soon as cargo reports an executable, look it
+//! up by its binary key and run it if it is missing, in parallel with the
+//! rest of the build and bounded by the cores; store the results. The executable is linked (or copied) into a private staging
 //! directory before it is hashed and run, so the bytes hashed are the bytes
 //! run even if another build replaces cargo's copy meanwhile.
 
@@ -93,15 +93,12 @@ pub(crate) fn cache_dir_in(project: &Project, config: &Config, env: &BuildEnv) -
 /// One example that was not served by its source key.
 struct Pending {
     name: String,
-    /// `None` until there is a record of a build to compute it from.
-    source_key: Option<String>,
     /// Output of earlier runs that did not reach the required count.
     previous: Option<Entry>,
 }
 
 struct Staged {
     name: String,
-    source_key: Option<String>,
     binary_key: String,
     program: PathBuf,
     previous: Option<Entry>,
@@ -161,12 +158,20 @@ pub(crate) fn outputs_in(
     {
         pending.push(Pending {
             name: t.name,
-            source_key: None,
             previous: None,
         });
     }
-    let Some((compiled, started)) = build(project, config, &pending, opts, env, &mut results)
-    else {
+    let stage = StageDir::create(&cache.dir().join("run"));
+    let notes = Mutex::new(Vec::new());
+    let ctx = RunContext {
+        project,
+        config,
+        cache: &cache,
+        stage_dir: &stage.path,
+        force: opts.force,
+        notes: &notes,
+    };
+    let Some(first) = build_and_run(&ctx, &pending, opts, env, &mut results) else {
         fail_all(
             &mut results,
             tentative.iter().map(|t| &t.name),
@@ -174,42 +179,30 @@ pub(crate) fn outputs_in(
         );
         return results;
     };
-    let mut built = record_builds(
-        project,
-        config,
-        &cache,
-        &global,
-        pending,
-        &compiled,
-        started,
-        &mut results,
-    );
+    let keys = record_builds(&ctx, &global, pending, &first, &mut results);
+    settle(&ctx, first.ran, keys, &mut results);
     let unconfirmed = confirm(
         project,
         config,
         &cache,
         &global,
         tentative,
-        &compiled,
-        started,
+        &first.compiled,
+        first.started,
         &mut results,
     );
     if !unconfirmed.is_empty()
-        && let Some((again, started)) =
-            build(project, config, &unconfirmed, opts, env, &mut results)
+        && let Some(again) = build_and_run(&ctx, &unconfirmed, opts, env, &mut results)
     {
-        built.extend(record_builds(
-            project,
-            config,
-            &cache,
-            &global,
-            unconfirmed,
-            &again,
-            started,
-            &mut results,
-        ));
+        let keys = record_builds(&ctx, &global, unconfirmed, &again, &mut results);
+        settle(&ctx, again.ran, keys, &mut results);
     }
-    stage_and_run_all(project, config, &cache, built, opts, &mut results);
+    results.notes.extend(
+        notes
+            .into_inner()
+            .expect("no panics while holding the lock"),
+    );
+    drop(stage);
     results
 }
 
@@ -260,7 +253,6 @@ fn confirm(
         if !confirmed {
             unconfirmed.push(Pending {
                 name: t.name,
-                source_key: None,
                 previous: None,
             });
             continue;
@@ -404,35 +396,85 @@ fn look_up_sources(
         };
         pending.push(Pending {
             name: name.clone(),
-            source_key: key,
             previous,
         });
     }
     (pending, tentative)
 }
 
-/// Step 2: one cargo invocation for every example still missing; returns
-/// what it built and when it started, or `None` when cargo could not run
-/// (then every pending example has failed).
-fn build(
-    project: &Project,
-    config: &Config,
+/// What one cargo invocation built, and what running its executables gave.
+struct BuildRun {
+    compiled: crate::compile::Compiled,
+    /// When cargo started: a source file newer than this may not be what
+    /// was compiled.
+    started: std::time::SystemTime,
+    /// By example name.
+    ran: BTreeMap<String, Ran>,
+}
+
+/// What staging and running (or serving by binary key) one executable gave.
+struct Ran {
+    outcome: Outcome,
+    binary_key: Option<String>,
+    /// What to store under the example's source key, once it is known.
+    entry: Option<Entry>,
+}
+
+/// Step 2: one cargo invocation for every example still missing; each
+/// executable is staged and run (step 3) the moment cargo reports it, by
+/// `jobs` workers, so that running the first examples overlaps with
+/// compiling the last ones. Returns `None` when cargo could not run (then
+/// every pending example has failed).
+fn build_and_run(
+    ctx: &RunContext<'_>,
     pending: &[Pending],
     opts: Options,
     env: &BuildEnv,
     results: &mut Results,
-) -> Option<(crate::compile::Compiled, std::time::SystemTime)> {
+) -> Option<BuildRun> {
     let to_build: Vec<String> = pending.iter().map(|p| p.name.clone()).collect();
     results.built += to_build.len();
+    let by_name: BTreeMap<&str, &Pending> = pending.iter().map(|p| (p.name.as_str(), p)).collect();
     let started = std::time::SystemTime::now();
-    match crate::compile::compile(
-        &project.workspace,
-        &config.profile,
-        Some(&to_build),
-        opts.quiet,
-        env,
-    ) {
-        Ok(c) => Some((c, started)),
+    let (ready, linked) = std::sync::mpsc::channel::<(String, PathBuf)>();
+    let linked = Mutex::new(linked);
+    let ran = Mutex::new(BTreeMap::new());
+    let compiled = std::thread::scope(|s| {
+        for _ in 0..ctx.config.jobs().min(pending.len()) {
+            s.spawn(|| {
+                loop {
+                    // Ends when cargo's messages have all been read (the
+                    // sender is dropped with them).
+                    let next = linked
+                        .lock()
+                        .expect("no panics while holding the lock")
+                        .recv();
+                    let Ok((name, exe)) = next else { break };
+                    let Some(p) = by_name.get(name.as_str()) else {
+                        continue;
+                    };
+                    let done = stage_and_run(p, &exe, ctx);
+                    ran.lock()
+                        .expect("no panics while holding the lock")
+                        .insert(name, done);
+                }
+            });
+        }
+        crate::compile::compile(
+            &ctx.project.workspace,
+            &ctx.config.profile,
+            Some(&to_build),
+            opts.quiet,
+            env,
+            Some(ready),
+        )
+    });
+    match compiled {
+        Ok(compiled) => Some(BuildRun {
+            compiled,
+            started,
+            ran: ran.into_inner().expect("threads joined"),
+        }),
         Err(e) => {
             fail_all(
                 results,
@@ -444,21 +486,20 @@ fn build(
     }
 }
 
-/// Step 3: for each example cargo built, keep the record of what the
-/// compiler read and compute its source key from it (unless an input
-/// changed while cargo ran: then nothing is recorded, and the next build
-/// builds again); report the ones it could not build.
-#[allow(clippy::too_many_arguments)] // the session's state, passed explicitly
+/// Step 4: once cargo is done, for each example it built, keep the record
+/// of what the compiler read and compute its source key from it (unless an
+/// input changed while cargo ran: then nothing is recorded, and the next
+/// build builds again); report the ones it could not build. Returns each
+/// built example with its source key, if any.
 fn record_builds(
-    project: &Project,
-    config: &Config,
-    cache: &Cache,
+    ctx: &RunContext<'_>,
     global: &Global,
     pending: Vec<Pending>,
-    compiled: &crate::compile::Compiled,
-    started: std::time::SystemTime,
+    build: &BuildRun,
     results: &mut Results,
-) -> Vec<(Pending, PathBuf)> {
+) -> Vec<(String, Option<String>)> {
+    let (project, config, cache) = (ctx.project, ctx.config, ctx.cache);
+    let (compiled, started) = (&build.compiled, build.started);
     let general = (!compiled.general.is_empty()).then(|| {
         format!(
             "the build failed before this example could be compiled:\n{}",
@@ -469,7 +510,7 @@ fn record_builds(
     // (`OUT_DIR`), and step 1's hashes are from before it.
     let mut hashes = fingerprint::FileHashes::default();
     let mut built = Vec::new();
-    for mut p in pending {
+    for p in pending {
         if let Some(err) = compiled.errors.get(&p.name) {
             results
                 .outcomes
@@ -483,7 +524,7 @@ fn record_builds(
             results.outcomes.insert(p.name, failed(msg));
             continue;
         };
-        p.source_key = None;
+        let mut source_key = None;
         let example = &project.examples[&p.name];
         let recorded = fingerprint::depinfo::record_for(
             exe,
@@ -514,7 +555,7 @@ fn record_builds(
                             &p.name,
                         ));
                         results.live.source.insert(key.key.clone());
-                        p.source_key = Some(key.key);
+                        source_key = Some(key.key);
                     }
                     Err(e) => results
                         .notes
@@ -529,60 +570,38 @@ fn record_builds(
                 p.name
             )),
         }
-        built.push((p, exe.clone()));
+        built.push((p.name, source_key));
     }
     built
 }
 
-/// Step 4: stage each executable, look it up by its binary key, run what is
-/// missing: in parallel, so that hashing one executable overlaps with
-/// running another.
-fn stage_and_run_all(
-    project: &Project,
-    config: &Config,
-    cache: &Cache,
-    built: Vec<(Pending, PathBuf)>,
-    opts: Options,
+/// Step 5: the outcome of each built example, its entry stored under its
+/// new source key too.
+fn settle(
+    ctx: &RunContext<'_>,
+    mut ran: BTreeMap<String, Ran>,
+    keys: Vec<(String, Option<String>)>,
     results: &mut Results,
 ) {
-    let stage = StageDir::create(&cache.dir().join("run"));
-    let stage_dir = stage.path.clone();
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<(usize, Outcome, Option<String>)>> = Mutex::new(Vec::new());
-    let notes: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let ctx = RunContext {
-        project,
-        config,
-        cache,
-        stage_dir: &stage_dir,
-        force: opts.force,
-        notes: &notes,
-    };
-    std::thread::scope(|s| {
-        for _ in 0..config.jobs().min(built.len()) {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some((p, exe)) = built.get(i) else { break };
-                    let (outcome, binary_key) = stage_and_run(p, exe, &ctx);
-                    done.lock()
-                        .expect("no panics while holding the lock")
-                        .push((i, outcome, binary_key));
-                }
-            });
+    for (name, source_key) in keys {
+        let Some(r) = ran.remove(&name) else {
+            results.outcomes.insert(
+                name,
+                failed("cargo reported no executable for it while building".to_owned()),
+            );
+            continue;
+        };
+        if let (Some(key), Some(entry)) = (&source_key, &r.entry)
+            && let Err(e) = ctx.cache.put(Index::Source, key, entry)
+        {
+            ctx.note(format!("could not write the cache: {e:#}"));
         }
-    });
-    for (i, outcome, binary_key) in done.into_inner().expect("threads joined") {
-        results.outcomes.insert(built[i].0.name.clone(), outcome);
-        results.live.binary.extend(binary_key);
+        results.live.binary.extend(r.binary_key);
+        results.outcomes.insert(name, r.outcome);
     }
-    results
-        .notes
-        .extend(notes.into_inner().expect("threads joined"));
-    drop(stage);
 }
 
-/// What every worker of step 4 shares.
+/// What every worker of step 3 shares.
 struct RunContext<'a> {
     project: &'a Project,
     config: &'a Config,
@@ -601,12 +620,18 @@ impl RunContext<'_> {
     }
 }
 
-/// Stages one executable, serves its output from the binary index if it is
-/// there, and runs it otherwise. Returns the outcome and the binary key.
-fn stage_and_run(p: &Pending, exe: &Path, ctx: &RunContext<'_>) -> (Outcome, Option<String>) {
+/// Step 3: stages one executable, serves its output from the binary index
+/// if it is there, and runs it otherwise.
+fn stage_and_run(p: &Pending, exe: &Path, ctx: &RunContext<'_>) -> Ran {
     let (binary_key, program) = match stage(ctx.stage_dir, exe, p, ctx.project, ctx.config) {
         Ok(staged) => staged,
-        Err(e) => return (failed(format!("{e:#}")), None),
+        Err(e) => {
+            return Ran {
+                outcome: failed(format!("{e:#}")),
+                binary_key: None,
+                entry: None,
+            };
+        }
     };
     let lookup = if ctx.force {
         Lookup::Miss
@@ -622,29 +647,29 @@ fn stage_and_run(p: &Pending, exe: &Path, ctx: &RunContext<'_>) -> (Outcome, Opt
         && entry.runs >= ctx.config.runs
     {
         let _ = std::fs::remove_file(&program);
-        if let Some(key) = &p.source_key
-            && let Err(e) = ctx.cache.put(Index::Source, key, &entry)
-        {
-            ctx.note(format!("could not write the cache: {e:#}"));
-        }
         let outcome = Outcome {
-            output: Ok(entry.output),
+            output: Ok(entry.output.clone()),
             ran: false,
             cached: true,
         };
-        return (outcome, Some(binary_key));
+        return Ran {
+            outcome,
+            binary_key: Some(binary_key),
+            entry: Some(entry),
+        };
     }
     let job = Staged {
         name: p.name.clone(),
-        source_key: p.source_key.clone(),
         binary_key: binary_key.clone(),
         program,
         previous: p.previous.clone(),
     };
-    (
-        execute(&job, ctx.project, ctx.config, ctx.cache, ctx.notes),
-        Some(binary_key),
-    )
+    let (outcome, entry) = execute(&job, ctx);
+    Ran {
+        outcome,
+        binary_key: Some(binary_key),
+        entry,
+    }
 }
 
 /// Puts the executable into the staging directory and computes its key
@@ -762,13 +787,11 @@ fn remove_stale_stages(run_dir: &Path) {
     }
 }
 
-fn execute(
-    job: &Staged,
-    project: &Project,
-    config: &Config,
-    cache: &Cache,
-    notes: &Mutex<Vec<String>>,
-) -> Outcome {
+/// Runs a staged executable as many times as the config asks, stores the
+/// output under its binary key and returns it, with the entry to store
+/// under its source key.
+fn execute(job: &Staged, ctx: &RunContext<'_>) -> (Outcome, Option<Entry>) {
+    let (project, config) = (ctx.project, ctx.config);
     let spec = run::Spec {
         program: job.program.clone(),
         cwd: project.workspace.clone(),
@@ -789,7 +812,7 @@ fn execute(
                 Some(f) if *f == out => {}
                 Some(f) => {
                     let diff = verify::diff(f, &out, "first run", "second run");
-                    return Outcome {
+                    let outcome = Outcome {
                         output: Err(format!(
                             "is not deterministic: two runs printed different text. Fix the \
                              seed, print fewer decimals, sort what comes from a hash map, and \
@@ -798,14 +821,16 @@ fn execute(
                         ran: true,
                         cached: false,
                     };
+                    return (outcome, None);
                 }
             },
             Err(f) => {
-                return Outcome {
+                let outcome = Outcome {
                     output: Err(f.to_string()),
                     ran: true,
                     cached: false,
                 };
+                return (outcome, None);
             }
         }
     }
@@ -816,23 +841,15 @@ fn execute(
         runs: config.runs,
         output: output.clone(),
     };
-    let keys = [
-        Some((Index::Binary, &job.binary_key)),
-        job.source_key.as_ref().map(|k| (Index::Source, k)),
-    ];
-    for (index, key) in keys.into_iter().flatten() {
-        if let Err(e) = cache.put(index, key, &entry) {
-            notes
-                .lock()
-                .expect("no panics while holding the lock")
-                .push(format!("could not write the cache: {e:#}"));
-        }
+    if let Err(e) = ctx.cache.put(Index::Binary, &job.binary_key, &entry) {
+        ctx.note(format!("could not write the cache: {e:#}"));
     }
-    Outcome {
+    let outcome = Outcome {
         output: Ok(output),
         ran: true,
         cached: false,
-    }
+    };
+    (outcome, Some(entry))
 }
 
 /// Removes every cache file that no key of the current state reaches: for
