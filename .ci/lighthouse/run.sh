@@ -6,8 +6,17 @@
 # Usage: .ci/lighthouse/run.sh [HTML_DIR]   (default: book/book, built first
 #        by `cargo run --release -p guide -- build`)
 # Env:   LH_PAGES="a.html b.html"  LH_RUNS=3  CHROME_PATH=/usr/bin/chromium
-# Writes target/lighthouse/<page>-<run>.json and prints one line per page:
+#        LH_OUT=target/lighthouse  LH_PORT=8765
+# Writes $LH_OUT/<page>-<run>.json and prints two lines per page:
 #   page  performance accessibility best-practices seo  (medians, 0–100)
+#         FCP LCP TBT CLS SI                             (medians of the runs)
+#
+# The site is served by serve.mjs (Node's http and zlib, no dependency) the
+# way GitHub Pages serves it: text gzip-compressed, `Cache-Control:
+# max-age=600` with ETag/Last-Modified, 404.html for a missing page. Python's
+# http.server, used before, sends everything uncompressed, which no reader
+# of the deployed site sees (the attention page is 151 KB of HTML, 25 KB
+# gzipped); see docs/reader-site.md ("Lighthouse").
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -15,19 +24,22 @@ html="${1:-$root/book/book}"
 pages="${LH_PAGES:-index.html part2/transformer/attention.html part3/cases/finance.html}"
 runs="${LH_RUNS:-3}"
 export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
-out="$root/target/lighthouse"
+out="${LH_OUT:-$root/target/lighthouse}"
 mkdir -p "$out"
 
 if [ ! -x "$here/node_modules/.bin/lighthouse" ]; then
   (cd "$here" && npm ci --no-audit --no-fund)
 fi
 
-# Lighthouse needs HTTP; python's server is on every machine that has pip.
+# Lighthouse needs HTTP: serve the site as the real host does (see above).
 port="${LH_PORT:-8765}"
-python3 -m http.server "$port" --bind 127.0.0.1 --directory "$html" >/dev/null 2>&1 &
+node "$here/serve.mjs" "$html" "$port" >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-sleep 1
+for _ in $(seq 1 50); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && break
+  sleep 0.1
+done
 
 for p in $pages; do
   for i in $(seq 1 "$runs"); do
@@ -42,12 +54,22 @@ for p in $pages; do
     const fs = require("fs");
     const [dir, page, runs] = process.argv.slice(1);
     const cats = ["performance", "accessibility", "best-practices", "seo"];
+    const metrics = [
+      ["FCP", "first-contentful-paint", (v) => `${(v / 1000).toFixed(1)} s`],
+      ["LCP", "largest-contentful-paint", (v) => `${(v / 1000).toFixed(1)} s`],
+      ["TBT", "total-blocking-time", (v) => `${Math.round(v)} ms`],
+      ["CLS", "cumulative-layout-shift", (v) => v.toFixed(3)],
+      ["SI", "speed-index", (v) => `${(v / 1000).toFixed(1)} s`],
+    ];
     const scores = cats.map(() => []);
+    const values = metrics.map(() => []);
     for (let i = 1; i <= +runs; i++) {
       const r = JSON.parse(fs.readFileSync(`${dir}/${page.replace(/\//g, "_")}-${i}.json`, "utf8"));
       cats.forEach((c, k) => scores[k].push(Math.round(r.categories[c].score * 100)));
+      metrics.forEach(([, id], k) => values[k].push(r.audits[id].numericValue));
     }
     const median = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
     console.log(page.padEnd(36), cats.map((c, k) => `${c} ${median(scores[k])}`).join("  "));
+    console.log("".padEnd(36), metrics.map(([name, , f], k) => `${name} ${f(median(values[k]))}`).join("  "));
   ' "$out" "$p" "$runs"
 done

@@ -28,6 +28,16 @@
         });
     }
 
+    // 1a. toc.js is deferred (index.hbs), so the sidebar's links did not
+    //     exist yet when the inline script after the menu bar set the
+    //     sidebar's ARIA state: take them out of the tab order here when the
+    //     sidebar starts hidden, as that script did (book.js updates them
+    //     when the sidebar opens or closes).
+    var sidebarVisible = document.documentElement.classList.contains('sidebar-visible');
+    document.querySelectorAll('#mdbook-sidebar a').forEach(function (link) {
+        link.setAttribute('tabIndex', sidebarVisible ? 0 : -1);
+    });
+
     // 1b. The sidebar's fold toggles are <a> without href (mdBook's
     //     toc.js): neither focusable nor crawlable. Make them buttons.
     function fixToggles() {
