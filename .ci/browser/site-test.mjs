@@ -12,7 +12,10 @@
 // into mdBook's search bar and expects hits, and saves screenshots of three
 // pages (maths, example blocks, admonitions) in each theme. The same Chinese
 // queries opened from a shared link (`?search=`) must give the same hits as
-// typing them. Every page, at 360 px, must not scroll sideways, and every box
+// typing them. Search is `guide build`'s own (guide-search/search.js, loaded
+// on first use): no page loads any of it until asked; each query, in a fresh
+// browser, fetches at most 300 KB of it; `?highlight=` marks the words on
+// the page; `/` on a fresh page opens it; "显示更多结果" shows more. Every page, at 360 px, must not scroll sideways, and every box
 // that does scroll must be reachable by keyboard. mdBook's interface must be
 // in Chinese. Finally axe-core (WCAG 2.1 A/AA + best practice) must find no
 // violation on any page in any of the five themes (AXE=0 skips this part).
@@ -50,17 +53,31 @@ try {
     const page = await context.newPage();
     const problems = [];
     let current = '';
-    page.on('console', (msg) => {
-        if (msg.type() === 'error' || msg.type() === 'warning') {
-            problems.push(`${current}: console ${msg.type()}: ${msg.text()}`);
-        }
-    });
-    page.on('pageerror', (err) => problems.push(`${current}: uncaught ${err.message}`));
-    page.on('response', (res) => {
-        if (res.status() >= 400) {
-            problems.push(`${current}: HTTP ${res.status()} ${res.url()}`);
-        }
-    });
+    // An empty search shard is not written: search.js asks for it, gets a
+    // 404 and takes it as empty (see crates/guide/src/search.rs).
+    const emptyShard = (url) => /\/guide-search\/[^/]+\/s\d+\.js(?:[?#]|$)/.test(url);
+    // Every page of every context: console errors and warnings, uncaught
+    // exceptions and 4xx go to `problems`; responses under /guide-search/
+    // are counted in `searchFiles` (bytes of the body).
+    const searchFiles = [];
+    const watch = (p) => {
+        p.on('console', (msg) => {
+            if ((msg.type() === 'error' || msg.type() === 'warning') && !emptyShard(msg.location().url || '')) {
+                problems.push(`${current}: console ${msg.type()}: ${msg.text()}`);
+            }
+        });
+        p.on('pageerror', (err) => problems.push(`${current}: uncaught ${err.message}`));
+        p.on('response', (res) => {
+            if (res.status() >= 400 && !emptyShard(res.url())) {
+                problems.push(`${current}: HTTP ${res.status()} ${res.url()}`);
+            }
+            if (new URL(res.url()).pathname.includes('/guide-search/')) {
+                searchFiles.push({ url: res.url(), bytes: res.body().then((b) => b.length, () => 0) });
+            }
+        });
+        return p;
+    };
+    watch(page);
 
     // 1. Every page.
     const pages = htmlPages(htmlDir);
@@ -102,6 +119,7 @@ try {
         }
     }
     check(Object.values(features).some((f) => f.katex > 0), 'some page has maths');
+    check(searchFiles.length === 0, `no page loads search before it is used (${searchFiles.slice(0, 3).map((f) => f.url).join(', ')})`);
 
     // 2. Chinese search through mdBook's search bar.
     const hanzi = /[\u3400-\u4dbf\u4e00-\u9fff]+/g;
@@ -129,54 +147,123 @@ try {
     // Search from a page in a subdirectory if there is one: result links and
     // teasers then go through path_to_root.
     const searchFrom = pages.find((p) => p.includes('/') && features[p].title) || 'index.html';
+    const hrefsOf = (p) => p.$$eval('#mdbook-searchresults li a', (as) => as.map((a) => a.getAttribute('href')));
+    // Until the header reports on `q` (search.js writes it once the first
+    // results are in the list).
+    const resultsFor = (p, q) => p.waitForFunction((term) => {
+        const h = document.getElementById('mdbook-searchresults-header');
+        return h && /^(找到|没有找到)/.test(h.textContent) && h.textContent.includes('“' + term + '”');
+    }, q, { timeout: 10000 }).then(() => true, () => false);
+    // Each query in a fresh browser context (nothing cached), as a reader
+    // who arrives on a page and searches: `/` before search.js is loaded,
+    // then typing. Counts the bytes it fetched under /guide-search/.
     const typed = new Map();
+    const budget = [];
     for (const { q, page: expected } of picked) {
         current = `search ${q}`;
         const before = problems.length;
-        await page.goto(pageUrl(server.url, searchFrom), { waitUntil: 'load' });
-        await page.keyboard.press('s');
-        await page.fill('#mdbook-searchbar', q);
-        await page.press('#mdbook-searchbar', 'End');
-        let hits = [];
-        try {
-            await page.waitForFunction(
-                () => document.querySelectorAll('#mdbook-searchresults li').length > 0, null, { timeout: 5000 });
-            hits = await page.$$eval('#mdbook-searchresults li a', (as) => as.map((a) => a.getAttribute('href')));
-        } catch {
-            hits = [];
-        }
+        const { context: fresh, external: ext } = await offlineContext(browser);
+        const p = watch(await fresh.newPage());
+        const firstFile = searchFiles.length;
+        await p.goto(pageUrl(server.url, searchFrom), { waitUntil: 'load' });
+        const loadedBefore = await p.evaluate(() => !!window.guideSearchCore);
+        check(!loadedBefore && searchFiles.length === firstFile, `search "${q}": search.js not loaded before use`);
+        await p.keyboard.press('/');
+        const focused = await p.evaluate(() => document.activeElement && document.activeElement.id);
+        check(focused === 'mdbook-searchbar', `search "${q}": / focuses the search bar (${focused})`);
+        await p.keyboard.type(q);
+        const answered = await resultsFor(p, q);
+        const hits = answered ? await hrefsOf(p) : [];
         check(hits.length > 0, `search "${q}" shows hits`);
         typed.set(q, hits);
         if (expected) {
             check(hits.some((h) => decodeURIComponent(h).includes(expected)),
                 `search "${q}" finds ${expected} (got ${hits.slice(0, 3).join(', ')})`);
         }
-        // A teaser that shows the term must highlight it (cjk-search.js).
-        const unmarked = await page.$$eval('#mdbook-searchresults .teaser', (ts, term) => ts.filter(
+        // A teaser that shows the term must highlight it.
+        const unmarked = await p.$$eval('#mdbook-searchresults .teaser', (ts, term) => ts.filter(
             (t) => t.textContent.includes(term) && !t.querySelector('em')).length, q);
         check(unmarked === 0, `search "${q}": matches highlighted in teasers`);
+        const files = searchFiles.slice(firstFile);
+        let bytes = 0;
+        for (const f of files) {
+            bytes += await f.bytes;
+        }
+        budget.push(bytes);
+        console.log(`search "${q}": ${hits.length} shown, ${files.length} files, ${bytes} bytes under /guide-search/`);
+        check(bytes <= 307200, `search "${q}": at most 300 KB fetched (${bytes} bytes)`);
         check(problems.length === before, `search "${q}": no console error`);
+        check(ext.length === 0, `search "${q}": no request leaves loopback`);
         if (picked[0].q === q) {
             fs.mkdirSync(shotDir, { recursive: true });
-            await page.screenshot({ path: path.join(shotDir, 'search-light.png') });
+            await p.screenshot({ path: path.join(shotDir, 'search-light.png') });
         }
+        await fresh.close();
+    }
+    if (budget.length) {
+        const sorted = [...budget].sort((a, b) => a - b);
+        console.log(`search bytes per query: median ${sorted[Math.floor((sorted.length - 1) / 2)]}, max ${sorted[sorted.length - 1]} (limit 307200)`);
+    }
+
+    // 2a. A result link marks the query on its page (`?highlight=`);
+    // clicking a mark removes them all, and the parameter.
+    const firstHit = [...typed].find(([, hits]) => hits.length);
+    if (firstHit) {
+        const [q, hits] = firstHit;
+        current = `?highlight=${q}`;
+        const before = problems.length;
+        await page.goto(new URL(hits[0], pageUrl(server.url, searchFrom)).href, { waitUntil: 'load' });
+        const marked = await page.waitForFunction(() => document.querySelectorAll('#mdbook-content main mark').length > 0,
+            null, { timeout: 10000 }).then(() => true, () => false);
+        const marks = await page.$$eval('#mdbook-content main mark', (ms) => ms.length);
+        check(marked && marks > 0, `${hits[0]}: ?highlight= marks the query (${marks} marks)`);
+        if (marks > 0) {
+            await page.click('#mdbook-content main mark');
+            const after = await page.evaluate(() => ({
+                marks: document.querySelectorAll('mark').length,
+                param: new URL(location.href).searchParams.has('highlight'),
+            }));
+            check(after.marks === 0 && !after.param, `${hits[0]}: clicking a mark removes them and ?highlight= (${after.marks} left)`);
+        }
+        check(problems.length === before, `?highlight=${q}: no console error`);
     }
 
     // 2b. The same queries from a shared link: `?search=` is read by
-    // searcher.js on load, before anyone types.
+    // search.js on load, before anyone types.
     for (const [q, hits] of typed) {
         current = `?search=${q}`;
         await page.goto(pageUrl(server.url, searchFrom) + '?search=' + encodeURIComponent(q), { waitUntil: 'load' });
-        let got = [];
-        try {
-            await page.waitForFunction(
-                () => document.querySelectorAll('#mdbook-searchresults li').length > 0, null, { timeout: 5000 });
-            got = await page.$$eval('#mdbook-searchresults li a', (as) => as.map((a) => a.getAttribute('href')));
-        } catch {
-            got = [];
-        }
+        const got = (await resultsFor(page, q)) ? await hrefsOf(page) : [];
         check(got.length > 0 && JSON.stringify(got) === JSON.stringify(hits),
             `?search=${q} gives the hits of typing it (${got.length} vs ${hits.length})`);
+    }
+
+    // 2b'. More than ten hits: the first ten, and a button for the next ten.
+    {
+        const q = '模型';
+        current = `more ${q}`;
+        const before = problems.length;
+        await page.goto(pageUrl(server.url, searchFrom), { waitUntil: 'load' });
+        await page.click('#mdbook-search-toggle');
+        await page.keyboard.type(q);
+        await resultsFor(page, q);
+        const header = await page.$eval('#mdbook-searchresults-header', (h) => h.textContent);
+        const total = Number((/^找到 (\d+) 条/.exec(header) || [0, 0])[1]);
+        check(total > 10, `search "${q}" has more than 10 hits (${header})`);
+        if (total > 10) {
+            const first = await hrefsOf(page);
+            const button = await page.$eval('#mdbook-searchresults-outer button', (b) => ({ text: b.textContent, hidden: b.hidden }))
+                .catch(() => ({ text: '', hidden: true }));
+            check(first.length === 10 && !button.hidden && button.text === `显示更多结果（还有 ${total - 10} 条）`,
+                `search "${q}": 10 results and a "more" button (${first.length}, "${button.text}")`);
+            await page.click('#mdbook-searchresults-outer button');
+            const want = Math.min(20, total);
+            await page.waitForFunction((n) => document.querySelectorAll('#mdbook-searchresults li').length >= n, want, { timeout: 10000 }).catch(() => {});
+            const more = await hrefsOf(page);
+            check(more.length === want && JSON.stringify(more.slice(0, 10)) === JSON.stringify(first) && new Set(more).size === more.length,
+                `search "${q}": "more" appends the next results (${more.length} of ${want})`);
+        }
+        check(problems.length === before, `more ${q}: no console error`);
     }
 
     // 2c. mdBook's own interface, in Chinese.
@@ -292,9 +379,27 @@ try {
             await ctx.close();
         }
         console.log(`axe: ${loads} page loads in ${THEMES.length} themes`);
+
+        // The search box open with results (header, teasers with
+        // highlighted matches, the "more" button), in every theme.
+        for (const theme of THEMES) {
+            const { context: ctx } = await themed(offlineContext, browser, theme);
+            const p = await ctx.newPage();
+            await p.goto(pageUrl(server.url, 'index.html') + '?search=' + encodeURIComponent('模型'), { waitUntil: 'load' });
+            const shown = await p.waitForFunction(() => document.querySelectorAll('#mdbook-searchresults li .teaser em').length > 0, null, { timeout: 10000 })
+                .then(() => true, () => false);
+            check(shown, `axe ${theme} search results: results shown`);
+            const violations = await axeViolations(p);
+            for (const v of violations) {
+                console.log(`axe ${theme} search results: ${v.id} (${v.impact}) ${v.nodes.length} nodes: ${v.nodes[0].target} ${v.nodes[0].summary.split('\n').slice(1, 2).join(' ')}`);
+            }
+            check(violations.length === 0, `axe ${theme} search results: no violation (${violations.map((v) => v.id).join(', ')})`);
+            await ctx.close();
+        }
     }
 
-    check(server.notFound.length === 0, `no 404s (${server.notFound.slice(0, 5).join(', ')})`);
+    const missing = server.notFound.filter((p) => !emptyShard(p));
+    check(missing.length === 0, `no 404s (${missing.slice(0, 5).join(', ')})`);
     if (external.length) {
         console.log('requests leaving loopback (aborted):\n  ' + [...new Set(external)].join('\n  '));
     }

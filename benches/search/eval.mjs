@@ -3,8 +3,10 @@
 // (every glossary term whose entry names the page that introduces it).
 //
 // Usage: node benches/search/eval.mjs MODE SITE [QUERIES.json]
-//   MODE bigram   : mdBook's search box with our index (or stock, whatever SITE has)
+//   MODE guide    : our search box and sharded index (guide-search/, `guide build`)
+//   MODE stock    : mdBook's own search (`guide build --stock-search`)
 //   MODE pagefind : SITE/pagefind/ (written by pagefind-index), through pagefind.js
+// Bytes are response bodies as served (the test server does not compress).
 // Prints one JSON line: { mode, queries, bytes: {median, max}, hit1, hit5, mrr }.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,9 +17,14 @@ const queries = queriesFile ? JSON.parse(fs.readFileSync(queriesFile, 'utf8')) :
 const server = await serve(path.resolve(site));
 const browser = await launch();
 
-const SEARCH_ASSET = mode === 'pagefind'
-    ? (u) => u.includes('/pagefind/')
-    : (u) => /\/(searchindex|elasticlunr|searcher|mark\.min|cjk-search)[^/]*\.js/.test(u);
+const SEARCH_ASSET = {
+    pagefind: (u) => u.includes('/pagefind/'),
+    guide: (u) => u.includes('/guide-search/'),
+    stock: (u) => /\/(searchindex|elasticlunr|searcher|mark\.min)[^/]*\.js/.test(u),
+}[mode];
+if (!SEARCH_ASSET) {
+    throw new Error(`unknown mode ${mode}: guide, stock or pagefind`);
+}
 
 async function runQuery(q) {
     // A fresh context per query: nothing cached from the one before.

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The search evaluation of docs/search.md: today's Chinese-bigram index
-# against Pagefind 1.6 (extended), on the real book (1x) and a book ten times
-# its size (10x: the chapters copied nine times, scale.py).
+# The search evaluation of docs/search.md: our sharded Chinese-bigram index
+# (`guide build`) against stock mdBook's (`guide build --stock-search`, the
+# same in-process mdBook 0.5.4 + mdbook-katex) and Pagefind 1.6 (extended),
+# on the real book (1x) and a book ten times its size (10x: the chapters
+# copied nine times, scale.py). Build figures are warm rebuilds: each build
+# runs twice into the same directory and the second is measured.
 #
 # Usage: benches/search/run.sh            (after `cargo build --release -p guide`)
 # Needs: the browser check's node_modules (.ci/browser: npm ci) and Chromium,
@@ -24,6 +27,7 @@ pf="$out/pf-target/release/pagefind-index"
 python3 "$here/scale.py" "$out/plain1" "$out/plain10" 10 >/dev/null
 python3 "$here/queries.py" "$root/book/data/glossary.toml" "$out/queries.json" >/dev/null
 
+quiet() { shift; "$@" >/dev/null 2>&1; }
 measure() { # label command... : prints "label: wall s, peak RSS MB"
   local label=$1; shift
   /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>&1
@@ -32,17 +36,23 @@ measure() { # label command... : prints "label: wall s, peak RSS MB"
 }
 
 for n in 1 10; do
-  measure "${n}x render, stock index" "$guide" --book "$out/plain$n" build --dest "$out/stock-$n" --stock-search
-  measure "${n}x render, bigram index" "$guide" --book "$out/plain$n" build --dest "$out/bigram-$n"
+  for k in warm-up measured; do
+    m=measure; [ $k = warm-up ] && m=quiet
+    $m "${n}x stock mdBook + katex" "$guide" --book "$out/plain$n" build --dest "$out/stock-$n" --stock-search
+    $m "${n}x guide build (sharded)" "$guide" --book "$out/plain$n" build --dest "$out/guide-$n"
+  done
   measure "${n}x Pagefind on the stock site" "$pf" "$out/stock-$n" "$out/stock-$n/pagefind"
-  idx=$(ls "$out/bigram-$n"/searchindex-*.js)
-  printf '%-34s %8d KB\n' "${n}x bigram index file" $(( $(stat -c %s "$idx") / 1024 ))
+  idx=$(ls "$out/stock-$n"/searchindex-*.js)
+  printf '%-34s %8d KB\n' "${n}x stock index file" $(( $(stat -c %s "$idx") / 1024 ))
+  printf '%-34s %8d KB, %d files\n' "${n}x guide-search/ on disk" $(du -sk "$out/guide-$n/guide-search" | cut -f1) \
+    $(find "$out/guide-$n/guide-search" -type f | wc -l)
   printf '%-34s %8d KB\n' "${n}x Pagefind bundle on disk" $(du -sk "$out/stock-$n/pagefind" | cut -f1)
 done
 
-# Bytes per query and ranking, in Chromium (ranking at 1x only: at 10x every
-# query has ten equally good pages).
+# Bytes per query and ranking, in Chromium (at 10x every query has ten
+# equally good pages, so only the bytes mean something there).
 for n in 1 10; do
-  node "$here/eval.mjs" bigram "$out/bigram-$n" "$out/queries.json"
+  node "$here/eval.mjs" guide "$out/guide-$n" "$out/queries.json"
   node "$here/eval.mjs" pagefind "$out/stock-$n" "$out/queries.json"
 done
+node "$here/eval.mjs" stock "$out/stock-1" "$out/queries.json"

@@ -26,7 +26,7 @@ pub use mdbook_exec::Options;
 pub struct Built {
     /// The directory holding `index.html`.
     pub html_dir: PathBuf,
-    /// What the Chinese search rewrite did; `None` when the book turns
+    /// What the Chinese search index holds; `None` when the book turns
     /// search off (`[output.html.search] enable = false`) or the build kept
     /// mdBook's own index ([`BuildOptions::stock_search`]).
     pub search: Option<search::SearchStats>,
@@ -67,15 +67,19 @@ pub fn load(book_root: &Path, opts: &BuildOptions) -> Result<MDBook> {
     if katex {
         md.with_preprocessor(katex::Katex);
     }
+    if !opts.stock_search && search_enabled(&md)? {
+        search::disable_mdbook_index(&mut md.config)?;
+    }
     Ok(md)
 }
 
-/// Renders the site, then rebuilds its search index so that Chinese is
-/// searchable (see [`search`]).
+/// Renders the site, then writes its Chinese search index (see [`search`]).
 pub fn build(book_root: &Path, opts: &BuildOptions) -> Result<Built> {
     let md = load(book_root, opts)?;
-    md.build()?;
+    let own_search = !opts.stock_search && search_enabled(&md)?;
     let html_dir = md.build_dir_for("html");
+    let kept = own_search.then(|| search::set_aside(&html_dir)).flatten();
+    md.build()?;
     if !html_dir.join("index.html").is_file() {
         bail!(
             "the build finished but wrote no {}",
@@ -89,15 +93,50 @@ pub fn build(book_root: &Path, opts: &BuildOptions) -> Result<Built> {
     }
     stamp::stamp_pages(&html_dir, &stamp::Stamp::current(book_root))
         .with_context(|| format!("stamping the pages in {}", html_dir.display()))?;
-    let search = if !opts.stock_search && search_enabled(&md)? {
+    let search = if own_search {
         Some(
-            search::rewrite_search_index(&html_dir)
-                .with_context(|| format!("rewriting the search index in {}", html_dir.display()))?,
+            search::write_index(&html_dir, &search_pages(&md), kept)
+                .with_context(|| format!("writing the search index in {}", html_dir.display()))?,
         )
     } else {
         None
     };
     Ok(Built { html_dir, search })
+}
+
+/// The chapters of a loaded book, in book order, as [`search::write_index`]
+/// finds their rendered pages.
+pub fn search_pages(md: &MDBook) -> Vec<search::Page> {
+    md.book
+        .iter()
+        .filter_map(|item| match item {
+            mdbook_driver::book::BookItem::Chapter(ch) => Some(ch),
+            _ => None,
+        })
+        .filter_map(|ch| {
+            let path = ch.path.as_ref()?;
+            // mdBook's `index` preprocessor renders a `README.md` as `index.html`.
+            let path = if path
+                .file_stem()
+                .is_some_and(|s| s.eq_ignore_ascii_case("readme"))
+            {
+                path.with_file_name("index.md")
+            } else {
+                path.clone()
+            };
+            let url = path.with_extension("html");
+            let url = url
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            Some(search::Page {
+                url,
+                chapter: ch.name.clone(),
+                parents: ch.parent_names.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Whether mdBook writes a search index: `[output.html.search] enable`,

@@ -1,5 +1,5 @@
 //! `guide serve`: a live preview of the book, built by the same pipeline as
-//! `guide build` (engine, KaTeX, the Chinese search rewrite, the build stamp,
+//! `guide build` (engine, KaTeX, the Chinese search index, the build stamp,
 //! `examples.zip`), rebuilt when a file that can change the site changes,
 //! and reloaded in the browser.
 //!

@@ -134,4 +134,13 @@ fn search_turned_off_is_honoured() {
             .starts_with("searchindex")
     });
     assert!(!has_index, "no search index is written");
+    assert!(
+        !book.join("book").join(guide::search::DIR).exists(),
+        "no guide-search/ is written"
+    );
+    let page = std::fs::read_to_string(book.join("book/index.html")).unwrap();
+    assert!(
+        !page.contains("guide-search/"),
+        "no search loader on the page"
+    );
 }

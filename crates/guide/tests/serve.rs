@@ -163,13 +163,10 @@ fn serves_the_full_pipeline_with_the_reload_script_and_rebuilds_on_edits() {
         !chapter.body.contains(guide::stamp::MARKER),
         "pages are stamped"
     );
-    let search_index = std::fs::read_dir(&site)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .find(|n| n.starts_with("searchindex") && n.ends_with(".js"))
-        .expect("a search index");
-    let search = get(port, &format!("/{search_index}"));
-    assert!(search.body.contains("cjk_bigrams"), "the Chinese index");
+    let manifest = get(port, "/guide-search/index.js");
+    assert_eq!(manifest.status, 200, "the Chinese index");
+    assert!(manifest.body.contains("window.__guideSearch.put(\"index\""));
+    assert_eq!(get(port, "/guide-search/search.js").status, 200);
     let zip = get(port, "/examples.zip");
     assert_eq!(zip.status, 200);
     assert!(zip.head.contains("Content-Type: application/zip"));

@@ -1,15 +1,15 @@
 //! The reader's site, checked without a browser: a book is rendered once into
 //! a temporary directory through mdBook with the KaTeX preprocessor in-process
-//! and the Chinese search rewrite, then the output is inspected.
+//! and the Chinese search index, then the output is inspected.
 //!
 //! - nothing is loaded from another host (`script src`, `link href`,
 //!   `img src`, CSS `url(`), no KaTeX CDN, no playground;
 //! - every page with maths holds typeset `.katex` and no `katex-error`, and
 //!   the KaTeX stylesheet is the version the renderer bundles;
 //! - every internal link and `#anchor` resolves (Chinese anchors decoded);
-//! - the rewritten search index answers Chinese queries, in Rust and, where
-//!   `node` is installed, through mdBook's own elasticlunr.js with
-//!   `book/theme/cjk-search.js`.
+//! - the search index answers Chinese queries, in Rust and, where `node` is
+//!   installed, through the browser's own code (`guide-search/search.js`),
+//!   which must rank exactly as the Rust model does.
 //!
 //! Two books go through the same checks:
 //! - `fixture::*`: the fixture under `tests/fixtures/book/` (every shape of
@@ -39,9 +39,6 @@ struct Site {
     html: PathBuf,
     src: PathBuf,
     stats: search::SearchStats,
-    /// A copy of the index as mdBook wrote it, before the rewrite (what
-    /// `mdbook serve` serves), when the build kept one.
-    stock_index: Option<PathBuf>,
 }
 
 /// The fixture book, rendered once per test process.
@@ -71,7 +68,6 @@ fn build_real() -> Result<Site> {
         html: built.html_dir,
         src: root.join("src"),
         stats: built.search.context("the book has search on")?,
-        stock_index: None,
     })
 }
 
@@ -90,8 +86,9 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 }
 
 /// The fixture's Markdown with the real book's configuration and theme, built
-/// as `guide build` builds the real book: KaTeX in-process, then the search
-/// rewrite. The example engine is not run: its HTML is in the fixture.
+/// as `guide build` builds the real book: KaTeX in-process, mdBook's index
+/// off, then our search index. The example engine is not run: its HTML is in
+/// the fixture.
 fn build_fixture() -> Result<Site> {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("site-fixture");
     if root.exists() {
@@ -113,28 +110,17 @@ fn build_fixture() -> Result<Site> {
     let html = root.join("out");
     config.set("build.build-dir", &html)?;
 
+    search::disable_mdbook_index(&mut config)?;
+
     let mut book = MDBook::load_with_config(&root, config)?;
     book.with_preprocessor(guide::katex::Katex);
     book.build()?;
-    // Keep mdBook's own index, as `mdbook serve` would serve it.
-    let stock = files(&html, &["js"])
-        .into_iter()
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("searchindex")
-        })
-        .context("no searchindex-*.js")?;
-    let stock_index = root.join("stock-searchindex.js");
-    std::fs::copy(&stock, &stock_index)?;
-    let stats = search::rewrite_search_index(&html)?;
+    let stats = search::write_index(&html, &guide::search_pages(&book), None)?;
     guide::stamp::stamp_pages(&html, &guide::stamp::Stamp::current(&workspace()))?;
     Ok(Site {
         html,
         src: root.join("src"),
         stats,
-        stock_index: Some(stock_index),
     })
 }
 
@@ -441,7 +427,7 @@ fn normalize(p: &Path) -> PathBuf {
 }
 
 fn assert_finds(index: &search::SearchIndex, query: &str, url_prefix: &str) {
-    let found = index.search(query);
+    let found = index.urls(query);
     assert!(
         found.iter().any(|u| u.starts_with(url_prefix)),
         "query {query:?} should find {url_prefix}, found {found:?}"
@@ -451,9 +437,7 @@ fn assert_finds(index: &search::SearchIndex, query: &str, url_prefix: &str) {
 /// Every chapter title of SUMMARY.md with two or more Hanzi is found by a
 /// substring of it (from its middle, so not a prefix).
 fn chapter_titles_are_found(site: &Site) {
-    assert!(site.stats.boolean_and, "set use-boolean-and = true");
     let index = search::SearchIndex::load(&site.html).unwrap();
-    assert!(index.is_cjk());
     let link = Regex::new(r"\[([^\]]+)\]\(([^)]+\.md)\)").unwrap();
     let hanzi = Regex::new(r"[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}]{2,}").unwrap();
     let mut checked = 0;
@@ -478,77 +462,99 @@ fn chapter_titles_are_found(site: &Site) {
     assert!(checked >= 3, "only {checked} chapter titles searched");
 }
 
-/// The same queries through mdBook's elasticlunr.js and our tokenizer, in
-/// node (skipped where node is not installed: the Rust path above suffices).
-fn browser_tokenizer_agrees_with_the_index(site: &Site) {
-    let index = files(&site.html, &["js"])
-        .into_iter()
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("searchindex")
-        })
-        .expect("no searchindex-*.js");
-    browser_search_agrees_with_rust(site, &index);
-}
-
-/// Runs mdBook's elasticlunr.js with `cjk-search.js` in node on `index_js`
-/// and checks that every query finds what the Rust model of the rewritten
-/// index finds.
-fn browser_search_agrees_with_rust(site: &Site, index_js: &Path) {
-    if std::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("node not found: skipping the elasticlunr.js check");
-        return;
-    }
-    let find = |prefix: &str| {
-        files(&site.html, &["js"])
-            .into_iter()
-            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-            .unwrap_or_else(|| panic!("no {prefix}*.js"))
-    };
-    let queries = [
+/// The queries every site is searched for: the fixture's, and every term of
+/// the real book's glossary (`book/data/glossary.toml`), whole and cut.
+fn queries() -> Vec<String> {
+    let mut q: Vec<String> = [
         "注意力",
         "积注",
         "勘误",
         "困惑度",
         "Transformer",
+        "transformer 架构",
         "softmax 饱和",
+        "soft",
+        "s",
         "量子纠缠",
         "注",
         "多头注意力的形状",
-    ];
+        "已验证",
+        "KV cache",
+        "2026",
+        "，。",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let glossary: toml::Value =
+        toml::from_str(&read(&workspace().join("book/data/glossary.toml"))).unwrap();
+    let terms = glossary["term"].as_array().expect("[[term]] entries");
+    for entry in terms {
+        for key in ["zh", "en"] {
+            let Some(t) = entry.get(key).and_then(toml::Value::as_str) else {
+                continue;
+            };
+            let chars: Vec<char> = t.chars().collect();
+            if chars.len() > 3 {
+                q.push(chars[1..chars.len() - 1].iter().collect());
+            }
+            q.push(t.to_owned());
+        }
+    }
+    q.sort();
+    q.dedup();
+    q
+}
+
+/// Runs the browser's search code (`guide-search/search.js`, its DOM-free
+/// core) in node on the site's index and checks that every query ranks the
+/// same sections in the same order as [`search::SearchIndex`] (skipped where
+/// node is not installed: the Rust model is then what the other tests check).
+fn browser_search_agrees_with_rust(site: &Site, min_found: usize) {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("node not found: skipping the search.js check");
+        return;
+    }
+    let queries = queries();
     let script = r#"
-        const fs = require('fs'), vm = require('vm');
-        const [elasticlunr, cjk, index, queries] = process.argv.slice(1);
-        const ctx = { window: {}, console, document: { getElementById: () => null } };
-        ctx.window.search = {};
+        const fs = require('fs'), vm = require('vm'), path = require('path');
+        const [site, queries] = process.argv.slice(1);
+        const root = path.join(site, 'guide-search');
+        const ctx = { window: {}, console };
         vm.createContext(ctx);
-        vm.runInContext(fs.readFileSync(elasticlunr, 'utf8') + ';window.elasticlunr = elasticlunr;', ctx);
-        ctx.elasticlunr = ctx.window.elasticlunr;
-        vm.runInContext(fs.readFileSync(cjk, 'utf8'), ctx);
-        vm.runInContext(fs.readFileSync(index, 'utf8'), ctx);
-        const s = ctx.window.search;
-        const idx = ctx.elasticlunr.Index.load(s.index);
+        vm.runInContext(fs.readFileSync(path.join(root, 'search.js'), 'utf8'), ctx);
+        const data = {};
+        const put = (k, v) => { data[k] = v; };
+        const load = (file) => {
+          const c = { window: { __guideSearch: { put } } };
+          vm.createContext(c);
+          vm.runInContext(fs.readFileSync(file, 'utf8'), c);
+        };
+        load(path.join(root, 'index.js'));
+        const manifest = data.index;
+        load(path.join(root, manifest.dir, 'words.js'));
+        const getShard = (k) => {
+          const key = 's' + k;
+          if (!(key in data)) {
+            const f = path.join(root, manifest.dir, key + '.js');
+            if (fs.existsSync(f)) load(f); else data[key] = null;
+          }
+          return data[key];
+        };
+        const core = ctx.window.guideSearchCore;
         const out = {};
         for (const q of JSON.parse(queries)) {
-          out[q] = {
-            tokens: ctx.window.cjkSearch.tokenizeQuery(q),
-            urls: idx.search(q, s.search_options).map(r => s.doc_urls[r.ref]).sort(),
-          };
+          out[q] = { tokens: core.tokenizeQuery(q), docs: Array.from(core.search(manifest, q, getShard, data.words)) };
         }
         console.log(JSON.stringify(out));
     "#;
     let output = std::process::Command::new("node")
         .arg("-e")
         .arg(script)
-        .arg(find("elasticlunr"))
-        .arg(workspace().join("book/theme/cjk-search.js"))
-        .arg(index_js)
+        .arg(&site.html)
         .arg(serde_json::to_string(&queries).unwrap())
         .output()
         .unwrap();
@@ -559,16 +565,51 @@ fn browser_search_agrees_with_rust(site: &Site, index_js: &Path) {
     );
     let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let index = search::SearchIndex::load(&site.html).unwrap();
-    for q in queries {
+    let mut nonempty = 0;
+    for q in &queries {
         let tokens: Vec<String> = serde_json::from_value(result[q]["tokens"].clone()).unwrap();
         assert_eq!(tokens, search::tokenize_query(q), "tokens of {q:?}");
-        let mut urls: Vec<String> = serde_json::from_value(result[q]["urls"].clone()).unwrap();
-        urls.sort();
-        let mut expected = index.search(q);
-        expected.sort();
-        assert_eq!(urls, expected, "results of {q:?}");
+        let docs: Vec<usize> = serde_json::from_value(result[q]["docs"].clone()).unwrap();
+        let expected: Vec<usize> = index.search(q).iter().map(|h| h.doc).collect();
+        assert_eq!(docs, expected, "ranking of {q:?}");
+        nonempty += usize::from(!docs.is_empty());
     }
-    assert!(!result["注意力"]["urls"].as_array().unwrap().is_empty());
+    assert!(
+        nonempty >= min_found,
+        "only {nonempty} of {} queries found anything",
+        queries.len()
+    );
+}
+
+/// The index is small where a reader pays for it: the manifest every query
+/// loads and each shard a token loads.
+fn the_index_is_sharded(site: &Site) {
+    let stats = &site.stats;
+    eprintln!("{stats:?}");
+    assert!(stats.documents > 10, "{stats:?}");
+    assert!(stats.shards.is_power_of_two(), "{stats:?}");
+    assert!(
+        stats.largest_shard_bytes < 100 * 1024,
+        "a shard is {} bytes",
+        stats.largest_shard_bytes
+    );
+    assert!(
+        stats.manifest_bytes < 150 * 1024,
+        "the manifest is {} bytes",
+        stats.manifest_bytes
+    );
+    // mdBook's own index and search scripts are not written.
+    for f in files(&site.html, &["js"]) {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            !name.starts_with("searchindex") && !name.starts_with("elasticlunr"),
+            "{name} was written"
+        );
+    }
+    // Every page loads the front end on demand, not up front.
+    let html = read(&site.html.join("index.html"));
+    assert!(html.contains("guide-search/search.js"), "no loader");
+    assert!(!html.contains("searcher"), "mdBook's searcher.js is linked");
 }
 
 /// Every code block's language is one the bundled highlight.js knows (a
@@ -623,7 +664,6 @@ fn theme_files_are_on_every_page(site: &Site) {
         for needle in [
             "theme/zh-",
             "theme/katex-",
-            "theme/cjk-search-",
             "theme/zh-ui-",
             r#"lang="zh-Hans""#,
             r#"<p class="zh-build-stamp">构建于 "#,
@@ -668,13 +708,7 @@ mod fixture {
 
     #[test]
     fn chinese_queries_find_their_sections() {
-        let site = fixture_site();
-        eprintln!("{:?}", site.stats);
-        assert!(site.stats.documents > 10);
-        assert!(site.stats.single_chars);
-        // The rewrite costs a few times mdBook's index, not orders of magnitude.
-        assert!(site.stats.bytes_after < 5 * site.stats.bytes_before);
-        let index = search::SearchIndex::load(&site.html).unwrap();
+        let index = search::SearchIndex::load(&fixture_site().html).unwrap();
         let hit = |q: &str, url: &str| assert_finds(&index, q, url);
         hit("注意力", "attention.html#缩放点积注意力");
         hit("点积", "attention.html#缩放点积注意力");
@@ -686,29 +720,24 @@ mod fixture {
         hit("Transformer", "preface.html#前言");
         hit("softmax 饱和", "attention.html#缩放点积注意力");
         hit("已验证", "engine.html#完整示例"); // engine blocks are indexed
-        assert!(index.search("量子纠缠").is_empty());
-        assert!(index.search("注意力困惑").is_empty());
-    }
-
-    #[test]
-    fn browser_tokenizer_agrees_with_the_index() {
-        super::browser_tokenizer_agrees_with_the_index(fixture_site());
-    }
-
-    /// Under `mdbook serve` the index is mdBook's own: `cjk-search.js`
-    /// rebuilds it in the browser, with the same results.
-    #[test]
-    fn a_stock_index_is_rebuilt_in_the_browser() {
-        let site = fixture_site();
-        let stock = site
-            .stock_index
-            .as_ref()
-            .expect("the fixture keeps the stock index");
-        assert!(
-            !read(stock).contains("cjk_bigrams"),
-            "the copy is mdBook's own index"
+        assert!(index.urls("量子纠缠").is_empty());
+        assert!(index.urls("注意力困惑").is_empty());
+        // A heading that names the query ranks first.
+        assert_eq!(
+            index.urls("困惑度").first().map(String::as_str),
+            Some("glossary.html#困惑度")
         );
-        super::browser_search_agrees_with_rust(site, stock);
+    }
+
+    #[test]
+    fn the_index_is_sharded() {
+        super::the_index_is_sharded(fixture_site());
+    }
+
+    #[test]
+    fn browser_search_agrees_with_rust() {
+        // The fixture knows a few of the glossary's terms.
+        super::browser_search_agrees_with_rust(fixture_site(), 10);
     }
 
     #[test]
@@ -747,8 +776,14 @@ mod real {
     }
 
     #[test]
-    fn browser_tokenizer_agrees_with_the_index() {
-        super::browser_tokenizer_agrees_with_the_index(real_site());
+    fn the_index_is_sharded() {
+        super::the_index_is_sharded(real_site());
+    }
+
+    #[test]
+    fn browser_search_agrees_with_rust() {
+        // The real book has a page for every glossary term.
+        super::browser_search_agrees_with_rust(real_site(), queries().len() / 2);
     }
 
     #[test]
