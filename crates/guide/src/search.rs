@@ -744,7 +744,10 @@ impl<'a> Index<'a> {
             .iter()
             .map(|(t, p)| t.len() + 6 + p.len() * 9)
             .sum();
-        bytes.div_ceil(TARGET_SHARD_BYTES).max(1).next_power_of_two()
+        bytes
+            .div_ceil(TARGET_SHARD_BYTES)
+            .max(1)
+            .next_power_of_two()
     }
 
     /// The words (non-CJK tokens), sorted as JavaScript sorts strings (by
@@ -947,7 +950,11 @@ impl SearchIndex {
         if manifest["version"] != json!(VERSION) {
             bail!("{} is not version {VERSION}", path.display());
         }
-        let num = |k: &str| manifest[k].as_u64().with_context(|| format!("manifest `{k}`"));
+        let num = |k: &str| {
+            manifest[k]
+                .as_u64()
+                .with_context(|| format!("manifest `{k}`"))
+        };
         let docs = usize::try_from(num("docs")?)?;
         let shards = u32::try_from(num("shards")?)?;
         let words_path = root.join(DATA).join("words.js");
