@@ -91,25 +91,6 @@
         return out;
     }
 
-    // The tokens the index holds for `text`: words, and every CJK character
-    // and bigram (what `guide build` counts; used by tests).
-    function tokenizeIndex(text) {
-        const tokens = [];
-        for (const run of runs(text)) {
-            if (run.word !== undefined) {
-                tokens.push(run.word);
-                continue;
-            }
-            for (const c of run.cjk) {
-                tokens.push(c);
-            }
-            for (let i = 0; i + 1 < run.cjk.length; i++) {
-                tokens.push(run.cjk[i] + run.cjk[i + 1]);
-            }
-        }
-        return tokens;
-    }
-
     // The tokens of a query: a run of two or more CJK characters gives its
     // bigrams only (single characters would match nearly every section),
     // so that all of them together behave like a substring search.
@@ -333,21 +314,11 @@
         return hits.map((h) => h[0]);
     }
 
-    // search() bound to one index: rank(manifest, getShard)(query).
-    function rank(manifest, getShard, words) {
-        return (query) => search(manifest, query, getShard, words);
-    }
-
+    // For the site test, which runs this file in node and compares the
+    // ranking with the Rust model (crates/guide/tests/site.rs).
     window.guideSearchCore = {
         tokenizeQuery: tokenizeQuery,
-        tokenizeIndex: tokenizeIndex,
-        fnv1a: fnv1a,
-        shardOf: shardOf,
-        groupsOf: groupsOf,
-        needsWords: needsWords,
-        shardsFor: shardsFor,
         search: search,
-        rank: rank,
     };
 
     // ---- Matching for teasers and page highlights ------------------------

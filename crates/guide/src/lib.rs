@@ -67,7 +67,7 @@ pub fn load(book_root: &Path, opts: &BuildOptions) -> Result<MDBook> {
     if katex {
         md.with_preprocessor(katex::Katex);
     }
-    if !opts.stock_search && search_enabled(&md)? {
+    if own_search(&md, opts)? {
         search::disable_mdbook_index(&mut md.config)?;
     }
     Ok(md)
@@ -76,7 +76,7 @@ pub fn load(book_root: &Path, opts: &BuildOptions) -> Result<MDBook> {
 /// Renders the site, then writes its Chinese search index (see [`search`]).
 pub fn build(book_root: &Path, opts: &BuildOptions) -> Result<Built> {
     let md = load(book_root, opts)?;
-    let own_search = !opts.stock_search && search_enabled(&md)?;
+    let own_search = own_search(&md, opts)?;
     let html_dir = md.build_dir_for("html");
     let kept = own_search.then(|| search::set_aside(&html_dir)).flatten();
     md.build()?;
@@ -137,6 +137,12 @@ pub fn search_pages(md: &MDBook) -> Vec<search::Page> {
             })
         })
         .collect()
+}
+
+/// Whether the build writes our search index instead of mdBook's: search
+/// is on and not [`BuildOptions::stock_search`].
+fn own_search(md: &MDBook, opts: &BuildOptions) -> Result<bool> {
+    Ok(!opts.stock_search && search_enabled(md)?)
 }
 
 /// Whether mdBook writes a search index: `[output.html.search] enable`,

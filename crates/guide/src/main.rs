@@ -149,12 +149,12 @@ fn run(cli: Cli) -> Result<()> {
             let built = guide::build(&book, &opts)?;
             match &built.search {
                 Some(search) => eprintln!(
-                    "search: {} sections, {} tokens in {} shards (largest {} KiB, manifest {} KiB)",
+                    "search: {} sections, {} tokens in {} shards (largest {} KiB, {} KiB in all)",
                     search.documents,
                     search.distinct_tokens,
                     search.shards,
                     search.largest_shard_bytes / 1024,
-                    search.manifest_bytes / 1024
+                    search.total_bytes / 1024
                 ),
                 None if stock_search => {
                     eprintln!("search: mdBook's own index kept (--stock-search)")

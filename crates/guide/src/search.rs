@@ -11,12 +11,14 @@
 //! it into sections at its headings (as mdBook does), and writes
 //! `guide-search/`:
 //!
-//! - `index.js`, a small manifest: section lengths for BM25, the sorted list
-//!   of words (for prefix search), the number of shards;
+//! - `index.js`, a manifest of a few hundred bytes (format version, number
+//!   of sections and shards, a hash of the files for cache busting);
 //! - `data/s<k>.js`: the postings of every token whose FNV-1a hash falls in
 //!   shard `k`;
 //! - `data/d<n>.js`: what a result shows for section `n` (URL, title,
 //!   breadcrumbs, text);
+//! - `data/words.js`: the sorted words, for the prefix search of a query's
+//!   last word;
 //! - `search.js`, the front end (`crates/guide/assets/search.js`), which the
 //!   page's template loads only when a reader opens search.
 //!
@@ -917,8 +919,8 @@ fn parse_jsonp(text: &str, key: &str) -> Result<Value> {
 /// queries it in the browser. For tests: it needs no JavaScript.
 #[derive(Debug)]
 pub struct SearchIndex {
-    root: PathBuf,
-    manifest: Value,
+    /// `guide-search/<dir>`, where shards and sections are.
+    data_dir: PathBuf,
     docs: usize,
     shards: u32,
     words: Vec<String>,
@@ -929,8 +931,6 @@ pub struct SearchIndex {
 pub struct Hit {
     /// The section's number.
     pub doc: usize,
-    /// Its URL relative to the site root.
-    pub url: String,
     /// Its score.
     pub score: f64,
 }
@@ -957,7 +957,8 @@ impl SearchIndex {
         };
         let docs = usize::try_from(num("docs")?)?;
         let shards = u32::try_from(num("shards")?)?;
-        let words_path = root.join(DATA).join("words.js");
+        let data_dir = root.join(manifest["dir"].as_str().context("manifest `dir`")?);
+        let words_path = data_dir.join("words.js");
         let words = parse_jsonp(
             &std::fs::read_to_string(&words_path)
                 .with_context(|| format!("reading {}", words_path.display()))?,
@@ -969,30 +970,18 @@ impl SearchIndex {
         .filter_map(|w| w.as_str().map(str::to_owned))
         .collect();
         Ok(SearchIndex {
-            root,
-            manifest,
+            data_dir,
             docs,
             shards,
             words,
         })
     }
 
-    /// The manifest as written.
-    pub fn manifest(&self) -> &Value {
-        &self.manifest
-    }
-
-    /// The directory of shards and sections.
-    fn data_dir(&self) -> PathBuf {
-        self.root
-            .join(self.manifest["dir"].as_str().unwrap_or_default())
-    }
-
     /// The postings of `token`, read from its shard; empty if absent.
     fn postings(&self, token: &str) -> Vec<(usize, f64)> {
         let k = fnv1a(token) & (self.shards - 1);
         let key = format!("s{k}");
-        let Ok(text) = std::fs::read_to_string(self.data_dir().join(format!("{key}.js"))) else {
+        let Ok(text) = std::fs::read_to_string(self.data_dir.join(format!("{key}.js"))) else {
             return Vec::new();
         };
         let Ok(shard) = parse_jsonp(&text, &key) else {
@@ -1017,7 +1006,7 @@ impl SearchIndex {
     /// Fails if its file is missing or malformed.
     pub fn section(&self, n: usize) -> Result<Section> {
         let key = format!("d{n}");
-        let path = self.data_dir().join(format!("{key}.js"));
+        let path = self.data_dir.join(format!("{key}.js"));
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
         let v = parse_jsonp(&text, &key)?;
@@ -1105,17 +1094,16 @@ impl SearchIndex {
                 .then(a.0.cmp(&b.0))
         });
         hits.into_iter()
-            .map(|(doc, score)| Hit {
-                doc,
-                url: self.section(doc).map(|s| s.url).unwrap_or_default(),
-                score,
-            })
+            .map(|(doc, score)| Hit { doc, score })
             .collect()
     }
 
     /// The URLs of [`SearchIndex::search`]'s hits, best first.
     pub fn urls(&self, query: &str) -> Vec<String> {
-        self.search(query).into_iter().map(|h| h.url).collect()
+        self.search(query)
+            .into_iter()
+            .map(|h| self.section(h.doc).map(|s| s.url).unwrap_or_default())
+            .collect()
     }
 }
 
